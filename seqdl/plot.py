@@ -1,0 +1,108 @@
+"""Figures the chapters share: sequence logos, training curves, ROC and precision-recall curves.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable with colour-blindness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from .encode import DNA_ALPHABET
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+# Classic logo colours are red/green/blue/orange; these Okabe-Ito choices keep A and T apart
+# for red-green colour-blind readers.
+BASE_COLORS = {"A": "#009E73", "C": "#0072B2", "G": "#E69F00", "T": "#D55E00"}
+
+
+def _axes(ax, figsize=(8, 2.2)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, kind: str = "information"):
+    """Draw a sequence logo from a ``(length, 4)`` matrix in A, C, G, T order.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray, shape=(length, 4)
+        ``kind="information"``: probabilities (rows sum to 1), drawn in bits.
+        ``kind="weight"``: signed values such as attributions or PWM log-odds, drawn as they are
+        (negative letters below the axis).
+    """
+    import logomaker
+    import pandas as pd
+
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or matrix.shape[1] != 4:
+        raise ValueError(f"expected a (length, 4) matrix, got {matrix.shape}")
+    frame = pd.DataFrame(matrix, columns=list(DNA_ALPHABET))
+    if kind == "information":
+        if not np.allclose(matrix.sum(axis=1), 1, atol=1e-3):
+            raise ValueError("kind='information' needs probabilities (rows summing to 1)")
+        frame = logomaker.transform_matrix(frame, from_type="probability", to_type="information")
+        ylabel = "information (bits)"
+    elif kind == "weight":
+        ylabel = "weight"
+    else:
+        raise ValueError(f"kind must be 'information' or 'weight', got {kind!r}")
+    ax = _axes(ax)
+    logomaker.Logo(frame, ax=ax, color_scheme=BASE_COLORS)
+    ax.set_xlabel("position (bp)")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_training_curves(history: Mapping[str, list[float]] | object, metrics=("loss",), axes=None):
+    """Plot training and validation curves from a Keras ``History`` (or its ``.history`` dict)."""
+    import matplotlib.pyplot as plt
+
+    logs = getattr(history, "history", history)
+    if axes is None:
+        _, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+        axes = axes[0]
+    for ax, metric in zip(np.atleast_1d(axes), metrics):
+        if metric not in logs:
+            raise KeyError(f"{metric!r} is not in the history; it has {sorted(logs)}")
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], color=OKABE_ITO[4], marker="o", label="training")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], color=OKABE_ITO[5], marker="s", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.legend()
+    return axes
+
+
+def plot_roc_pr(y_true: np.ndarray, scores: Mapping[str, np.ndarray], axes=None):
+    """ROC and precision-recall curves for one or more models' scores on the same labels.
+
+    Legends give each model's AUROC and average precision (the area under the PR curve).
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 4))
+    roc_ax, pr_ax = axes
+    for color, (name, score) in zip(OKABE_ITO, scores.items()):
+        fpr, tpr, _ = roc_curve(y_true, score)
+        precision, recall, _ = precision_recall_curve(y_true, score)
+        roc_ax.plot(fpr, tpr, color=color, label=f"{name} (AUROC {roc_auc_score(y_true, score):.3f})")
+        pr_ax.plot(
+            recall, precision, color=color, label=f"{name} (AP {average_precision_score(y_true, score):.3f})"
+        )
+    roc_ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance")
+    pr_ax.axhline(np.mean(y_true), color="grey", linestyle=":", label="chance")
+    roc_ax.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve")
+    pr_ax.set(xlabel="recall", ylabel="precision", title="Precision-recall curve")
+    for ax in axes:
+        ax.legend(loc="lower right" if ax is roc_ax else "lower left", fontsize="small")
+    return axes
