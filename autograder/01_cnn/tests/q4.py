@@ -1,0 +1,27 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 3
+
+@test_case(points=1, hidden=False)
+def test_q4_model_predicts(model, one_hot_encode):
+    import keras
+    import numpy as np
+    assert isinstance(model, keras.Model), 'train a model from build_cnn(200) and call it `model`'
+    x = np.stack([one_hot_encode('ACGT' * 50), one_hot_encode('TTGCA' * 40)])
+    p = np.asarray(model.predict(x, verbose=0))
+    assert p.shape == (2, 1), f'model.predict on 2 sequences of 200 bp should give shape (2, 1), got {p.shape}'
+
+@test_case(points=2, hidden=True)
+def test_q4_test_auroc_at_least_090(model):
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+    from seqdl.data import load_oct4_mafk
+    from seqdl.encode import one_hot_batch
+    test = load_oct4_mafk().test
+    scores = np.asarray(model.predict(one_hot_batch(test.x, 200), verbose=0)).ravel()
+    auroc = roc_auc_score(test.y, scores)
+    assert auroc >= 0.9, f'test AUROC is {auroc:.3f}, below 0.90 (measured with the standard A, C, G, T encoding). Check your encoding, train a few more epochs, and look at the validation AUC in history.'
+

@@ -1,0 +1,217 @@
+"""Exercises: generated files are current, leak nothing, and their tests can fail.
+
+For every exercise the master scores full marks, the blank student notebook scores zero (both
+through the real grader in tests/test_grader.py), and every known-wrong answer in
+tests/wrong_answers loses the points of the question it targets -- and only those.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from exercise_tools import ROOT, exercise_names, fill_answers, master_solutions
+
+EXERCISES = exercise_names()
+
+
+def _hidden_tests(name: str) -> list[tuple[str, str]]:
+    """``(function name, source)`` of every hidden test of an exercise, from its autograder."""
+    hidden = []
+    for path in sorted((ROOT / "autograder" / name / "tests").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                decorator = node.decorator_list[0]
+                flags = {kw.arg: kw.value for kw in decorator.keywords}
+                if isinstance(flags.get("hidden"), ast.Constant) and flags["hidden"].value:
+                    hidden.append((node.name, ast.unparse(node)))
+    return hidden
+
+
+def _solution_lines(name: str) -> list[str]:
+    """Distinctive lines of the master's solutions (inside inline BEGIN/END SOLUTION markers)."""
+    lines = []
+    master = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+    for source in master_solutions(master):
+        inside = False
+        for line in source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("# BEGIN SOLUTION"):
+                inside = True
+            elif stripped.startswith("# END SOLUTION"):
+                inside = False
+            elif inside and len(stripped) >= 25 and not stripped.startswith("#"):
+                lines.append(stripped)
+    return lines
+
+
+def test_there_are_exercises():
+    assert "01_cnn" in EXERCISES
+
+
+@pytest.mark.slow
+def test_generated_files_are_up_to_date():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "assign.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"run `make assign`:\n{result.stdout}{result.stderr}"
+
+
+def test_setup_cells_are_current():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "notebook_setup.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"run `python tools/notebook_setup.py --write`:\n{result.stdout}"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_student_notebook_leaks_no_solution_and_no_hidden_test(name):
+    text = (ROOT / "exercises" / f"{name}.ipynb").read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN TEST CONFIG" not in text
+    leaked = [line for line in _solution_lines(name) if line in text]
+    assert not leaked, f"solution lines in exercises/{name}.ipynb: {leaked[:3]}"
+    hidden = _hidden_tests(name)
+    assert hidden, "each exercise should have hidden tests"
+    assert not [fn for fn, _ in hidden if fn in text], "hidden test names in the student notebook"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_built_site_leaks_no_solution_and_no_hidden_test(name):
+    page = ROOT / "_build" / "html" / "exercises" / f"{name}.html"
+    if not page.exists():
+        pytest.skip("the book is not built (run `make book`)")
+    html = page.read_text()
+    assert not [line for line in _solution_lines(name) if line in html]
+    assert not [fn for fn, _ in _hidden_tests(name) if fn in html]
+    site_text = "".join(p.read_text(errors="replace") for p in (ROOT / "_build" / "html").rglob("*.html"))
+    assert not [fn for fn, _ in _hidden_tests(name) if fn in site_text]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_public_tests_are_embedded_in_the_first_code_cell(name):
+    nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "seqdl-setup" in code[0].metadata.get("tags", []), "the setup cell must come first"
+    assert "grader = otter.Notebook(" in code[1].source, "Otter's init cell must follow the setup cell"
+    match = re.search(r"PUBLIC_TESTS = (\{.*?\n\})", code[0].source, flags=re.S)
+    embedded = json.loads(match.group(1))
+    questions = {p.name for p in (ROOT / "autograder" / name / "tests").glob("*.py")}
+    assert set(embedded) == questions
+    for source in embedded.values():
+        assert "hidden=True" not in source
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_no_answer_left_in_the_student_notebook(name):
+    nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
+    assert answers and all("..." in c.source for c in answers)
+
+
+# --------------------------------------------------------------------------- known-wrong answers
+
+
+def _environment(nb: nbformat.NotebookNode, skip_answers: set[int] = frozenset()) -> dict:
+    """Run a filled student notebook's code in this process (no setup, Otter or check cells)."""
+    env: dict = {"__name__": "__exercise__"}
+    answer = -1
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "seqdl-setup" in cell.metadata.get("tags", []):
+            continue
+        if "grader." in cell.source or "otter.Notebook(" in cell.source or cell.source.startswith("%"):
+            continue
+        if "otter_answer_cell" in cell.metadata.get("tags", []):
+            answer += 1
+            if answer in skip_answers:
+                continue
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(cell.source, f"<{answer}>", "exec"), env)
+    return env
+
+
+def _scores(name: str, env: dict) -> dict[str, tuple[float, float]]:
+    from otter.test_files import ExceptionTestFile
+
+    scores = {}
+    for path in sorted((ROOT / "autograder" / name / "tests").glob("*.py")):
+        test_file = ExceptionTestFile.from_file(str(path))
+        with contextlib.redirect_stdout(io.StringIO()):
+            test_file.run(env)
+        scores[test_file.name] = (test_file.score, test_file.possible)
+    return scores
+
+
+@pytest.fixture(scope="module")
+def correct_environments():
+    return {}
+
+
+def _correct(name: str, cache: dict) -> dict:
+    if name not in cache:
+        cache[name] = _environment(fill_answers(name))
+    return cache[name]
+
+
+def _wrong_answers(name: str):
+    module = importlib.import_module(f"wrong_answers.ex{name}")
+    return module.WRONG
+
+
+WRONG_CASES = [(name, wrong) for name in EXERCISES for wrong in _wrong_answers(name)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXERCISES)
+def test_master_answers_pass_every_test(name, correct_environments):
+    scores = _scores(name, _correct(name, correct_environments))
+    assert all(score == possible for score, possible in scores.values()), scores
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "wrong"), WRONG_CASES, ids=[f"{n}: {w.name}" for n, w in WRONG_CASES])
+def test_known_wrong_answer_loses_its_points(name, wrong, correct_environments):
+    env = dict(_correct(name, correct_environments))
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(wrong.code, f"<wrong {wrong.name}>", "exec"), env)
+    scores = _scores(name, env)
+    score, possible = scores[wrong.question]
+    assert score < possible, f"{wrong.name!r} still gets full marks on {wrong.question}"
+    others = {q: s for q, s in scores.items() if q != wrong.question and q not in wrong.also and s[0] < s[1]}
+    assert not others, f"{wrong.name!r} should only cost points on {wrong.question}, also lost {others}"
+
+
+# --------------------------------------------------------------------------- Colab, standalone
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXERCISES)
+def test_student_notebook_runs_alone_and_checks_every_question(name, tmp_path):
+    """As in Colab: the notebook alone in an empty folder, answers filled in, no network needed."""
+    from nbclient import NotebookClient
+
+    nb = fill_answers(name)
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    assert (tmp_path / "tests").is_dir(), "the first cell should write the public tests"
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
+    assert checks
+    for cell in checks:
+        text = json.dumps(cell.outputs)
+        question = cell.source.split('"')[1]
+        assert "All test cases passed" in text or "passed!" in text, f"{question}: {text[:500]}"
+        assert "error" not in [o.get("output_type") for o in cell.outputs]
+    shutil.rmtree(tmp_path / "tests")
