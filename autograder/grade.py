@@ -298,14 +298,14 @@ def grade_one(path: Path, assignment: Assignment, options: argparse.Namespace) -
 
 
 def _apply_result(row: Row, result: dict) -> None:
+    if result["tampered"]:
+        row.status = "tampered"
+        row.message = "the notebook changed or deleted the grader's test files; scored 0"
+        return
     if result.get("otter_error"):
         row.status, row.message = "error", f"Otter could not grade this notebook: {result['otter_error']}"
         return
     row.tests = result["tests"]
-    if result["tampered"]:
-        row.status = "tampered"
-        row.message = "the notebook modified the grader's test files; scored 0"
-        return
     for question, score in result["scores"].items():
         if question in row.scores:
             row.scores[question] = float(score)
@@ -347,10 +347,12 @@ def worker_main(notebook: str, ag_zip: str, result_file: str) -> int:
     original_run = PythonRunner.run
 
     def guarded_run(self):
-        before = _hash_tree(Path("submission/tests"))
-        scores = original_run(self)
-        tampered.append(_hash_tree(Path("submission/tests")) != before)
-        return scores
+        tests = Path("submission/tests").resolve()
+        before = _hash_tree(tests)
+        try:
+            return original_run(self)
+        finally:
+            tampered.append(_hash_tree(tests) != before)
 
     PythonRunner.run = guarded_run
     summary: dict = {"tampered": False, "scores": {}, "tests": [], "first_error": None, "otter_error": None}
@@ -358,6 +360,7 @@ def worker_main(notebook: str, ag_zip: str, result_file: str) -> int:
         results = grade_submission(notebook, ag_zip, quiet=True)
     except Exception as err:
         summary["otter_error"] = f"{type(err).__name__}: {err}"
+        summary["tampered"] = any(tampered)
     else:
         summary["tampered"] = any(tampered)
         for name, test_file in results.results.items():
