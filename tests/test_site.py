@@ -1,0 +1,155 @@
+"""The built website (`make book` first): Colab links, internal links, and pages in a real browser."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from conftest import LAUNCH_ARGS, chromium_executable, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+pytestmark = pytest.mark.skipif(
+    not (SITE / "index.html").exists(), reason="the book is not built: run `make book`"
+)
+
+
+def _toc_files() -> list[str]:
+    files = [TOC["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in TOC.get("parts", []):
+        walk(part.get("chapters", []))
+    return files
+
+
+NOTEBOOK_PAGES = [name for name in _toc_files() if (ROOT / f"{name}.ipynb").exists()]
+ALL_PAGES = _toc_files()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key) and not (tag == "link" and attrs.get("rel") == "preconnect"):
+                self.links.append(attrs[key])
+
+
+def _parse(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(errors="replace"))
+    return parser
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_notebook_page_has_a_colab_link_to_a_real_notebook(name):
+    url, branch = CONFIG["repository"]["url"], CONFIG["repository"]["branch"]
+    slug = url.removeprefix("https://github.com/")
+    html = (SITE / f"{name}.html").read_text()
+    links = re.findall(r'https://colab\.research\.google\.com/github/([^"\']+)', html)
+    assert links, f"{name}: no Colab link"
+    for link in links:
+        assert link.startswith(f"{slug}/blob/{branch}/"), link
+        path = link.removeprefix(f"{slug}/blob/{branch}/")
+        assert (ROOT / path).is_file() and path.endswith(".ipynb"), (
+            f"Colab link to a missing notebook: {path}"
+        )
+        assert not path.startswith("solutions/"), "an exercise page must open the student notebook"
+        assert path == f"{name}.ipynb"
+
+
+def test_no_broken_internal_links():
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    pages = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts)  # _static: theme templates
+    parsed = {page: _parse(page) for page in pages}
+    for page, links in parsed.items():
+        ids[page] = links.ids
+    for page, links in parsed.items():
+        for link in links.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith(("//", "mailto:", "data:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(SITE)} -> {link}")
+            elif parts.fragment and target.suffix == ".html" and target in ids:
+                if parts.fragment not in ids[target]:
+                    broken.append(f"{page.relative_to(SITE)} -> {link} (no such anchor)")
+    assert not broken, "\n".join(broken[:30])
+
+
+def test_every_toc_page_was_built():
+    for name in ALL_PAGES:
+        assert (SITE / f"{name}.html").exists(), name
+    assert not (SITE / "solutions").exists() and not (SITE / "autograder").exists()
+
+
+def test_no_tensorflow_start_up_noise_on_pages():
+    for page in SITE.rglob("*.html"):
+        text = page.read_text(errors="replace")
+        assert "Unable to register cuDNN factory" not in text, (
+            f"{page.name}: tag the import cell remove-stderr"
+        )
+
+
+@pytest.mark.browser
+def test_pages_open_in_chromium_without_console_errors():
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip("no Chromium found (set SEQDL_CHROMIUM or install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with serve(SITE) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        external = []
+
+        def route(request_route):
+            if request_route.request.url.startswith(base):
+                request_route.continue_()
+            else:  # offline test machine: CDN assets (MathJax, ...) are not part of this check
+                external.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        errors: list[str] = []
+        page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
+        page.on(
+            "console",
+            lambda msg: (
+                errors.append(msg.text) if msg.type == "error" and "net::ERR_FAILED" not in msg.text else None
+            ),
+        )
+        for name in ALL_PAGES:
+            errors.clear()
+            response = page.goto(f"{base}/{name}.html", wait_until="load")
+            assert response is not None and response.ok, name
+            page.wait_for_timeout(300)
+            title = page.title()
+            if errors or not title:
+                problems.append(f"{name}: {errors} (title {title!r})")
+        browser.close()
+    assert not problems, "\n".join(problems)
