@@ -34,7 +34,8 @@ def setup_source(extra: dict[str, str]) -> str:
     """The setup cell's code for a notebook needing ``extra`` (import name -> pip requirement)."""
     url, branch = repository()
     needed = {"seqdl": f"seqdl[book] @ git+{url}@{branch}"} | dict(sorted(extra.items()))
-    needed_lines = "\n".join(f"    {module!r}: {req!r}," for module, req in needed.items())
+    # double quotes, as `ruff format` writes them, so formatting never makes the cell look stale
+    needed_lines = "\n".join(f'    "{module}": "{req}",' for module, req in needed.items())
     return f'''# Setup -- run this cell first. On Google Colab it installs what Colab lacks (a minute or two);
 # where the packages are already installed (your own machine, the book's build) it does nothing.
 import importlib.util
