@@ -23,6 +23,12 @@ help:
 
 env: $(STAMP)
 
+# TensorFlow.js for chapter 6's page, from the pinned npm package (never a CDN).
+TFJS := book/_extra/predictor/vendor/tf.min.js
+$(TFJS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	test -f $@ && touch $@
+
 $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -r requirements.txt
@@ -30,10 +36,10 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-book: env
+book: env $(TFJS)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: env
+test: env $(TFJS)
 	$(BIN)/python -m pytest
 
 test-fast: env

@@ -1,0 +1,39 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 3
+
+@test_case(points=1, hidden=False)
+def test_q1_shape_and_padding_at_the_end(one_hot_batch):
+    import numpy as np
+    assert callable(one_hot_batch), 'define one_hot_batch(seqs, length) above and run the cell'
+    batch = one_hot_batch(['AC', 'GGTT'], 4)
+    assert isinstance(batch, np.ndarray) and batch.shape == (2, 4, 4), f"2 sequences, length 4 -> shape (2, 4, 4); got {getattr(batch, 'shape', type(batch).__name__)}"
+    assert batch.dtype == np.float32, f'use float32, got {batch.dtype}'
+    assert np.array_equal(batch[0, :2], np.eye(4)[[0, 1]]), "'AC' should fill the first two rows (A, then C)"
+    assert np.array_equal(batch[0, 2:], np.zeros((2, 4))), 'pad short sequences with zero rows at the END'
+
+@test_case(points=1, hidden=True)
+def test_q1_truncate_at_the_end(one_hot_batch):
+    import numpy as np
+    batch = one_hot_batch(['ACGTTT'], 3)
+    assert batch.shape == (1, 3, 4), f'length 3 -> shape (1, 3, 4), got {batch.shape}'
+    assert np.array_equal(batch[0], np.eye(4)[[0, 1, 2]]), "keep the FIRST `length` bases ('ACG' of 'ACGTTT')"
+
+@test_case(points=1, hidden=True)
+def test_q1_random_batches(one_hot_batch):
+    import numpy as np
+    rng = np.random.default_rng(5)
+    table = np.vstack([np.eye(4), np.zeros((1, 4))])
+    seqs = [''.join(('ACGTN'[i] for i in rng.integers(0, 5, n))) for n in (0, 1, 7, 30, 45)]
+    got = one_hot_batch(seqs, 30)
+    expected = np.zeros((len(seqs), 30, 4))
+    for row, seq in enumerate(seqs):
+        index = ['ACGTN'.index(b) for b in seq[:30]]
+        expected[row, :len(index)] = table[index]
+    assert np.array_equal(got, expected), 'random sequences of lengths 0-45 into length 30 are encoded wrongly'
+    assert one_hot_batch([], 5).shape == (0, 5, 4), 'no sequences -> shape (0, length, 4)'
+    assert getattr(one_hot_batch, '__module__', '') != 'seqdl.encode', 'write your own one_hot_batch'
+
