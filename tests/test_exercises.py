@@ -215,3 +215,38 @@ def test_student_notebook_runs_alone_and_checks_every_question(name, tmp_path):
         assert "All test cases passed" in text or "passed!" in text, f"{question}: {text[:500]}"
         assert "error" not in [o.get("output_type") for o in cell.outputs]
     shutil.rmtree(tmp_path / "tests")
+
+
+# --------------------------------------------------------------------------- through the real grader
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXERCISES)
+def test_grader_gives_the_master_full_marks_and_the_blank_notebook_zero(name, tmp_path):
+    import csv
+
+    from exercise_tools import write
+
+    submissions = tmp_path / "submissions"
+    write(fill_answers(name), submissions / "master.ipynb")
+    shutil.copy(ROOT / "exercises" / f"{name}.ipynb", submissions / "blank.ipynb")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "autograder" / "grade.py"),
+            name,
+            str(submissions),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    with open(out / "gradebook.csv", newline="") as handle:
+        rows = {row["file"]: row for row in csv.DictReader(handle)}
+    master, blank = rows["master.ipynb"], rows["blank.ipynb"]
+    assert master["status"] == "ok" and float(master["total"]) == float(master["possible"]) > 0, master
+    assert float(blank["total"]) == 0, blank

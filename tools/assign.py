@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--check", action="store_true", help="only report out-of-date generated files")
     parser.add_argument("--no-run-tests", action="store_true", help="skip running the tests on the masters")
+    parser.add_argument("--only", action="append", help="regenerate only these exercises (e.g. 01_cnn)")
     args = parser.parse_args(argv)
     if args.check:
         problems = check()
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     subprocess.run([sys.executable, str(ROOT / "tools" / "notebook_setup.py"), "--write"], check=True)
     for master in masters():
+        if args.only and master.stem not in args.only:
+            continue
         files = generate(master, ROOT / "exercises", ROOT / "autograder", run_tests=not args.no_run_tests)
         print(f"{master.name}: wrote {len(files)} files")
     return 0

@@ -1,0 +1,48 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3"
+points = 3
+
+@test_case(points=1, hidden=False)
+def test_q3_recovers_a_planted_filter(filter_pwm):
+    import keras
+    import numpy as np
+    assert callable(filter_pwm), 'define filter_pwm(model, X, filter_index, top_k=100) above and run it'
+    motif = 'TTGCATAA'
+    model = keras.Sequential([keras.Input(shape=(40, 4)), keras.layers.Conv1D(2, len(motif), activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
+    kernel = np.zeros((len(motif), 4, 2), dtype='float32')
+    kernel[np.arange(len(motif)), ['ACGT'.index(b) for b in motif], 1] = 1.0
+    model.layers[0].set_weights([kernel, np.zeros(2, dtype='float32')])
+    rng = np.random.default_rng(0)
+    X = np.eye(4, dtype='float32')[rng.integers(0, 4, (60, 40))]
+    for row in range(30):
+        X[row, 10:10 + len(motif)] = np.eye(4)[['ACGT'.index(b) for b in motif]]
+    ppm = np.asarray(filter_pwm(model, X, filter_index=1, top_k=30))
+    assert ppm.shape == (len(motif), 4), f'return a (kernel_size, 4) matrix, got {ppm.shape}'
+    assert np.allclose(ppm.sum(axis=1), 1), 'each row is a probability distribution over A, C, G, T'
+    consensus = ''.join(('ACGT'[i] for i in ppm.argmax(axis=1)))
+    assert consensus == motif, f'filter 1 detects {motif}, but your matrix spells {consensus}'
+
+@test_case(points=2, hidden=True)
+def test_q3_matches_numpy_windows(filter_pwm):
+    import keras
+    import numpy as np
+    seed, length = (11, 25)
+    keras.utils.set_random_seed(seed)
+    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
+    kernel, bias = tiny.layers[0].get_weights()
+    rng = np.random.default_rng(12)
+    X = np.eye(4, dtype='float32')[rng.integers(0, 4, (40, length))]
+    width = kernel.shape[0]
+    windows = np.stack([X[:, p:p + width] for p in range(length - width + 1)], axis=1)
+    for f, top_k in ((2, 17), (0, 50)):
+        act = np.maximum(np.einsum('npkc,kc->np', windows, kernel[:, :, f]) + bias[f], 0)
+        best = np.argsort(act.ravel(), kind='stable')[::-1][:top_k]
+        chosen = windows.reshape(-1, width, 4)[best]
+        expected = chosen.sum(axis=0) / chosen.sum(axis=(0, 2))[:, None]
+        got = np.asarray(filter_pwm(tiny, X, f, top_k=top_k))
+        assert np.allclose(got, expected, atol=1e-06), f'filter {f}, top_k={top_k}: the matrix does not match the top windows (check the window offsets, the activation used, and the normalisation)'
+    assert getattr(filter_pwm, '__module__', '') != 'seqdl.interpret', 'write your own'
+
