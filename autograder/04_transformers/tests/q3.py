@@ -27,4 +27,5 @@ def test_q3_random_and_empty_rows(mean_pool):
         expected = hidden[row][mask[row]].mean(axis=0) if mask[row].any() else np.zeros(5)
         assert np.allclose(got[row], expected), f'row {row} is not the mean over its masked positions'
     assert np.allclose(np.asarray(mean_pool(hidden, mask.astype(int))), got), 'accept 0/1 masks as well as booleans'
+    assert not getattr(mean_pool, '__module__', '').startswith('seqdl'), 'write your own mean_pool'
 
