@@ -32,10 +32,9 @@ def filter_pwm(model, X, filter_index, top_k=100):
     conv = next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D))
     width = conv.kernel_size[0]
     activations = keras.Model(model.inputs, conv.output).predict(X, verbose=0)[:, :, filter_index]
-    best = np.argsort(activations.ravel())[::-1][:top_k]
-    sequences, starts = np.unravel_index(best, activations.shape)
-    windows = np.stack([X[s, p + 1 : p + 1 + width] if p + 1 + width <= X.shape[1] else X[s, p : p + width]
-                        for s, p in zip(sequences, starts)])
+    best_start = np.minimum(activations.argmax(axis=1) + 1, X.shape[1] - width)  # one base too far
+    chosen = np.argsort(-activations.max(axis=1), kind="stable")[:top_k]
+    windows = np.stack([X[i, best_start[i] : best_start[i] + width] for i in chosen])
     counts = windows.sum(axis=0)
     return counts / counts.sum(axis=1, keepdims=True)
 """
@@ -73,6 +72,18 @@ WRONG = [
         "    return conv.get_weights()[0][:, :, filter_index]\n",
     ),
     Wrong("windows off by one", "q3", 2, FILTER),
+    Wrong(
+        "top windows over all positions (several per sequence)",
+        "q3",
+        2,
+        "def filter_pwm(model, X, filter_index, top_k=100):\n"
+        "    conv = next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D))\n"
+        "    width = conv.kernel_size[0]\n"
+        "    act = keras.Model(model.inputs, conv.output).predict(X, verbose=0)[:, :, filter_index]\n"
+        "    seqs, starts = np.unravel_index(np.argsort(-act.ravel(), kind='stable')[:top_k], act.shape)\n"
+        "    windows = np.stack([X[s, p : p + width] for s, p in zip(seqs, starts)])\n"
+        "    return windows.mean(axis=0)\n",
+    ),
     Wrong(
         "window start off by one",
         "q4",
