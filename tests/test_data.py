@@ -228,3 +228,27 @@ def test_planted_motifs_positions_are_recorded():
     assert consensus_hits >= 95
     again = data.planted_motifs(n=200, length=100, seed=3)
     assert again.seqs == planted.seqs
+
+
+def test_load_pathmnist_from_a_local_npz_with_a_published_md5(tmp_path, monkeypatch):
+    """PathMNIST publishes only an MD5; the registry keeps it as "md5:..." and pooch checks it."""
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "cache"))
+    rng = np.random.default_rng(0)
+    npz = tmp_path / "pathmnist.npz"
+    arrays = {}
+    for split, n in (("train", 12), ("val", 3), ("test", 5)):
+        arrays[f"{split}_images"] = rng.integers(0, 256, (n, 28, 28, 3), dtype=np.uint8)
+        arrays[f"{split}_labels"] = rng.integers(0, 9, (n, 1))
+    np.savez(npz, **arrays)
+    md5 = hashlib.md5(npz.read_bytes()).hexdigest()
+    monkeypatch.setitem(data.PATHMNIST.files, data.PATHMNIST_URL, f"md5:{md5}")
+    download, calls = _copying_downloader(npz)
+    d = data.load_pathmnist(downloader=download)
+    assert (len(d.train), len(d.val), len(d.test)) == (12, 3, 5)
+    assert d.train.x.dtype == np.uint8 and d.train.y.shape == (12,)
+    assert len(d.classes) == 9
+    assert (tmp_path / "cache" / "pathmnist" / "pathmnist.npz").exists()  # '?download=1' is not in the name
+    monkeypatch.setitem(data.PATHMNIST.files, data.PATHMNIST_URL, "md5:" + "0" * 32)
+    (tmp_path / "cache" / "pathmnist" / "pathmnist.npz").write_bytes(b"corrupt")
+    with pytest.raises(data.DataIntegrityError):
+        data.load_pathmnist(downloader=download)
