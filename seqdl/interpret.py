@@ -1,0 +1,372 @@
+"""Ask a trained model which bases it uses: mutagenesis, gradients, Integrated Gradients, filters.
+
+Every function takes one-hot DNA in the book's layout -- ``(length, 4)`` float arrays in **A, C,
+G, T** column order, as made by :func:`seqdl.encode.one_hot_encode` -- or a DNA string, which is
+encoded with that same function. Passing strings is the safest habit: the sequence is then
+encoded exactly as the training data were, so attributions cannot land on the wrong letters.
+Arrays are checked to be one-hot-like (each row all zeros or a single 1) and are never modified.
+
+The model must be a Keras model (TensorFlow backend) mapping ``(n, length, 4)`` to one number per
+sequence, shape ``(n,)`` or ``(n, 1)``. Explain the **logit** (the value before the sigmoid)
+rather than the probability where you can: the sigmoid flattens every difference near 0 and 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .encode import DNA_ALPHABET, one_hot_batch, one_hot_encode
+
+_GRADIENT_BATCH = 256  # interpolated inputs per forward/backward pass in integrated_gradients
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _as_onehot(x: np.ndarray | str, name: str = "x") -> np.ndarray:
+    """Return a float32 copy of one sequence ``(length, 4)``, or raise ``ValueError`` saying why."""
+    if isinstance(x, str):
+        return one_hot_encode(x)
+    array = np.array(x, dtype=np.float32)  # np.array copies: the caller's array is never touched
+    if array.ndim != 2 or array.shape[1] != len(DNA_ALPHABET):
+        raise ValueError(
+            f"{name} must be one sequence of shape (length, 4) in A, C, G, T order, got shape "
+            f"{array.shape}; pass a batch one sequence at a time, or a DNA string"
+        )
+    _check_onehot_values(array, name)
+    return array
+
+
+def _as_onehot_batch(X: np.ndarray | Sequence[str], name: str = "X") -> np.ndarray:
+    """Return a float32 copy of a batch ``(n, length, 4)``; a list of equal-length strings is encoded."""
+    if isinstance(X, str):
+        raise ValueError(f"{name} must be several sequences, got a single string")
+    if len(X) > 0 and isinstance(X[0], str):
+        lengths = {len(seq) for seq in X}
+        if len(lengths) != 1:
+            raise ValueError(
+                f"{name}: sequences must all have the same length, got lengths {sorted(lengths)}"
+            )
+        return one_hot_batch(X, lengths.pop())
+    array = np.array(X, dtype=np.float32)
+    if array.ndim != 3 or array.shape[2] != len(DNA_ALPHABET) or len(array) == 0:
+        raise ValueError(
+            f"{name} must be a non-empty batch of shape (n, length, 4) in A, C, G, T order, got shape "
+            f"{array.shape}"
+        )
+    _check_onehot_values(array.reshape(-1, len(DNA_ALPHABET)), name)
+    return array
+
+
+def _check_onehot_values(rows: np.ndarray, name: str) -> None:
+    """Each row must be all zeros (``N`` or padding) or exactly one 1: a one-hot encoding."""
+    bad_rows = ~((rows == 0) | (rows == 1)).all(axis=1) | (rows.sum(axis=1) > 1)
+    if bad_rows.any():
+        bad = int(np.flatnonzero(bad_rows)[0])
+        raise ValueError(
+            f"{name} is not one-hot: row {bad} is {rows[bad].tolist()}; expected a single 1 (or all "
+            "zeros for N) per position. Encode sequences with seqdl.encode.one_hot_encode."
+        )
+
+
+def _check_model_length(model, length: int) -> None:
+    """Raise if the model was built for a different sequence length than ``length``."""
+    shape = getattr(model, "input_shape", None)
+    if isinstance(shape, tuple) and len(shape) == 3:
+        if shape[2] != len(DNA_ALPHABET):
+            raise ValueError(f"the model expects {shape[2]} channels per position, not 4 (A, C, G, T)")
+        if shape[1] is not None and shape[1] != length:
+            raise ValueError(f"the model expects sequences of length {shape[1]}, got {length}")
+
+
+def _one_value_per_sequence(output, n: int) -> np.ndarray:
+    """Model output ``(n,)`` or ``(n, 1)`` as a float64 vector; anything else is an error."""
+    values = np.asarray(output, dtype=np.float64)
+    if values.shape not in ((n,), (n, 1)):
+        raise ValueError(
+            f"the model must return one value per sequence, shape ({n},) or ({n}, 1), got {values.shape}; "
+            "wrap the output you want to explain in its own keras.Model"
+        )
+    return values.reshape(n)
+
+
+def _predict(model, X: np.ndarray) -> np.ndarray:
+    """One forward pass over the whole batch, called eagerly.
+
+    Not ``model.predict``: its compiled function is retraced (with a warning) for every new batch
+    shape, and its ``tf.data`` pipeline costs more than the network itself for a single sequence.
+    """
+    import keras
+
+    return _one_value_per_sequence(keras.ops.convert_to_numpy(model(X, training=False)), len(X))
+
+
+def _gradients(model, X: np.ndarray) -> np.ndarray:
+    """Gradient of the model's output for each sequence w.r.t. its own input, shape ``X.shape``."""
+    import tensorflow as tf
+
+    inputs = tf.convert_to_tensor(X, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        output = model(inputs, training=False)
+        # Sequences do not interact, so the gradient of the sum is each sequence's own gradient.
+        total = tf.reduce_sum(output)
+    _one_value_per_sequence(output, len(X))
+    return tape.gradient(total, inputs).numpy().astype(np.float64)
+
+
+# --------------------------------------------------------------------------- attributions
+
+
+def saturation_mutagenesis(model, x: np.ndarray | str) -> np.ndarray:
+    """In-silico saturation mutagenesis: the effect of every single-base substitution.
+
+    All ``3 * length`` mutants are predicted in one batch (one forward pass) with the reference.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Maps ``(n, length, 4)`` to one value per sequence.
+    x : numpy.ndarray, shape=(length, 4), or str
+        One one-hot sequence (A, C, G, T order), or the DNA string itself.
+
+    Returns
+    -------
+    numpy.ndarray, shape=(length, 4), dtype=float64
+        ``effects[i, b]`` = model(x with base ``b`` at position ``i``) - model(x). Zero at the
+        reference base. At an ``N`` position (all-zero row) all four bases are substituted.
+    """
+    x = _as_onehot(x)
+    length = len(x)
+    _check_model_length(model, length)
+    positions, bases = np.nonzero(x == 0)  # every (position, base) that differs from the reference
+    mutants = np.repeat(x[None], len(positions) + 1, axis=0)  # row 0 stays the reference
+    rows = np.arange(1, len(positions) + 1)
+    mutants[rows, positions] = 0.0
+    mutants[rows, positions, bases] = 1.0
+    scores = _predict(model, mutants)
+    effects = np.zeros((length, len(DNA_ALPHABET)))
+    effects[positions, bases] = scores[1:] - scores[0]
+    return effects
+
+
+def saliency(model, x: np.ndarray | str) -> np.ndarray:
+    """Saliency map: the gradient of the model's output with respect to its one-hot input.
+
+    ``gradient[i, b]`` says how fast the output would change if the value for base ``b`` at
+    position ``i`` were nudged; multiply by ``x`` to keep only the bases that are present
+    ("gradient x input").
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : numpy.ndarray, shape=(length, 4), or str
+
+    Returns
+    -------
+    numpy.ndarray, shape=(length, 4), dtype=float64
+    """
+    x = _as_onehot(x)
+    _check_model_length(model, len(x))
+    return _gradients(model, x[None])[0]
+
+
+def integrated_gradients(
+    model, x: np.ndarray | str, baseline: np.ndarray | None = None, steps: int = 50
+) -> np.ndarray:
+    """Integrated Gradients (Sundararajan et al. 2017) of one sequence against a baseline.
+
+    ``IG = (x - baseline) * mean gradient along the straight path baseline -> x``; the path
+    integral is approximated with the **trapezoidal rule** on ``steps`` equal intervals, i.e.
+    gradients at the ``steps + 1`` points ``baseline + k / steps * (x - baseline)``, ``k = 0 ..
+    steps``, the two end points weighted one half. Completeness: ``IG.sum()`` approaches
+    ``model(x) - model(baseline)`` as ``steps`` grows; check it.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : numpy.ndarray, shape=(length, 4), or str
+        The sequence to explain (one-hot, A, C, G, T order).
+    baseline : numpy.ndarray, shape=(length, 4), optional
+        The reference input; any finite values (all zeros, 0.25 everywhere, a dinucleotide-shuffled
+        one-hot sequence ...). Default: all zeros. To average over several baselines, call this
+        once per baseline and average the results.
+    steps : int
+        Number of intervals of the trapezoidal rule, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape=(length, 4), dtype=float64
+        Attribution of each base at each position; with a zero baseline, only the bases present
+        in ``x`` are non-zero.
+    """
+    x = _as_onehot(x)
+    _check_model_length(model, len(x))
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    if baseline is None:
+        baseline = np.zeros_like(x)
+    else:
+        baseline = np.array(baseline, dtype=np.float32)
+        if baseline.shape != x.shape:
+            raise ValueError(f"baseline must have the shape of x, {x.shape}, got {baseline.shape}")
+        if not np.isfinite(baseline).all():
+            raise ValueError("baseline contains NaN or infinite values")
+    alphas = np.linspace(0.0, 1.0, steps + 1, dtype=np.float32)
+    weights = np.full(steps + 1, 1.0 / steps)
+    weights[[0, -1]] /= 2  # trapezoidal rule
+    gradient_sum = np.zeros(x.shape)
+    for start in range(0, steps + 1, _GRADIENT_BATCH):
+        chunk = alphas[start : start + _GRADIENT_BATCH]
+        path = baseline[None] + chunk[:, None, None] * (x - baseline)[None]
+        gradient_sum += np.tensordot(weights[start : start + len(chunk)], _gradients(model, path), axes=1)
+    return (x - baseline).astype(np.float64) * gradient_sum
+
+
+# --------------------------------------------------------------------------- first-layer filters
+
+
+def _first_conv1d(model):
+    """The model's first ``Conv1D`` layer (searched depth-first through nested models)."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv1D):
+            return layer
+        if isinstance(layer, keras.Model):
+            found = _first_conv1d(layer)
+            if found is not None:
+                return found
+    return None
+
+
+def filter_activations(model, X: np.ndarray | Sequence[str], filter_index: int | None = None) -> np.ndarray:
+    """Outputs of the model's first ``Conv1D`` layer (after its activation function).
+
+    The layer is applied directly to ``X``, so it must be the layer that reads the one-hot input.
+
+    Parameters
+    ----------
+    model : keras.Model
+    X : numpy.ndarray, shape=(n, length, 4), or list of n equal-length DNA strings
+    filter_index : int, optional
+        One filter; default all.
+
+    Returns
+    -------
+    numpy.ndarray, shape=(n, positions, n_filters), or (n, positions) for one filter
+        ``positions`` is ``length - kernel_size + 1`` for ``padding="valid"`` and ``length`` for
+        ``"same"``. Computed in batches of 512 sequences.
+    """
+    X = _as_onehot_batch(X)
+    return _activations(_first_conv1d(model), X, filter_index)
+
+
+def _activations(conv, X: np.ndarray, filter_index: int | None) -> np.ndarray:
+    """``conv``'s output on the checked batch ``X``, for all filters or one."""
+    import keras
+
+    if conv is None:
+        raise ValueError("the model has no Conv1D layer")
+    if filter_index is not None and not 0 <= filter_index < conv.filters:
+        raise ValueError(f"filter_index must be in 0..{conv.filters - 1}, got {filter_index}")
+    if filter_index is None:
+        layer = conv
+    else:  # convolve with this one filter only: n_filters times less work than the whole layer
+
+        def layer(batch):
+            kernel = conv.kernel[:, :, filter_index : filter_index + 1]
+            out = keras.ops.conv(batch, kernel, strides=1, padding=conv.padding)
+            if conv.use_bias:
+                out = out + conv.bias[filter_index]
+            return conv.activation(out)
+
+    parts = [keras.ops.convert_to_numpy(layer(X[i : i + 512])) for i in range(0, len(X), 512)]
+    activations = np.concatenate(parts).astype(np.float64)
+    return activations if filter_index is None else activations[..., 0]
+
+
+def filter_pwm(model, X: np.ndarray | Sequence[str], filter_index: int, top_k: int = 100) -> np.ndarray:
+    """Position probability matrix of a first-layer filter, from the windows that excite it most.
+
+    For every sequence, the window at the filter's highest activation is taken (so one sequence
+    contributes at most one window and overlapping, shifted copies of the same site cannot fill
+    the list); the ``top_k`` sequences with the highest such activation are kept (ties: the
+    earlier sequence first), and their windows' bases are counted position by position.
+
+    Only windows lying entirely inside the sequence are considered: with ``padding="same"`` the
+    positions whose window would run into the zero padding are skipped. ``N`` bases inside a
+    window are not counted; a position with no counted base at all gets 0.25 for each base.
+    A filter that never activates gives a background-like matrix: look at its activations.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Its first ``Conv1D`` layer (stride 1, no dilation) reads the one-hot input.
+    X : numpy.ndarray, shape=(n, length, 4), or list of n equal-length DNA strings
+    filter_index : int
+    top_k : int
+        How many windows to count, at most ``n``.
+
+    Returns
+    -------
+    numpy.ndarray, shape=(kernel_size, 4)
+        Base frequencies per position, A, C, G, T order; rows sum to 1, no pseudocount added.
+    """
+    X = _as_onehot_batch(X)
+    conv = _first_conv1d(model)
+    if conv is None:
+        raise ValueError("the model has no Conv1D layer")
+    if tuple(conv.strides) != (1,) or tuple(conv.dilation_rate) != (1,):
+        raise ValueError("filter_pwm needs a first Conv1D with strides=1 and dilation_rate=1")
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= len(X):
+        raise ValueError(
+            f"top_k must be an integer between 1 and the number of sequences {len(X)}, got {top_k}"
+        )
+    width = conv.kernel_size[0]
+    length = X.shape[1]
+    if width > length:
+        raise ValueError(f"the filter ({width} bp) is wider than the sequences ({length} bp)")
+    activations = _activations(conv, X, filter_index)
+    # Window start of each output position; Keras/TensorFlow pad (width - 1) // 2 zeros on the left.
+    offset = (width - 1) // 2 if conv.padding == "same" else 0
+    starts = np.arange(activations.shape[1]) - offset
+    inside = (starts >= 0) & (starts + width <= length)
+    activations, starts = activations[:, inside], starts[inside]
+    best = activations.argmax(axis=1)
+    chosen = np.argsort(-activations[np.arange(len(X)), best], kind="stable")[:top_k]
+    windows = np.stack([X[i, starts[best[i]] : starts[best[i]] + width] for i in chosen])
+    counts = windows.sum(axis=0).astype(np.float64)
+    totals = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, totals, out=np.full_like(counts, 0.25), where=totals > 0)
+
+
+def top_window(attributions: np.ndarray, width: int) -> int:
+    """Start of the ``width``-bp window with the largest total attribution.
+
+    Parameters
+    ----------
+    attributions : numpy.ndarray, shape=(length, 4) or (length,)
+        Per-base (summed over the 4 columns) or per-position scores; signed values are summed as
+        they are, so negative evidence lowers a window's total.
+    width : int
+        Window length in bp, typically the motif's length.
+
+    Returns
+    -------
+    int
+        0-based start of the best window; the first one if several tie.
+    """
+    scores = np.asarray(attributions, dtype=np.float64)
+    if scores.ndim == 2 and scores.shape[1] == len(DNA_ALPHABET):
+        scores = scores.sum(axis=1)
+    if scores.ndim != 1:
+        raise ValueError(f"attributions must have shape (length, 4) or (length,), got {scores.shape}")
+    if not np.isfinite(scores).all():
+        raise ValueError("attributions contain NaN or infinite values")
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not 1 <= width <= len(scores):
+        raise ValueError(f"width must be an integer between 1 and the length {len(scores)}, got {width!r}")
+    window_sums = np.convolve(scores, np.ones(width), mode="valid")
+    return int(np.argmax(window_sums))
