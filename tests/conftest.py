@@ -1,46 +1,10 @@
-"""Shared test helpers: a local HTTP server for the built site and the Chromium to drive it."""
+"""pytest configuration: the browser helpers live in tools/browser.py, shared with the benchmarks."""
 
-from __future__ import annotations
-
-import contextlib
-import functools
-import http.server
-import os
-import shutil
-import threading
-from collections.abc import Iterator
+import sys
 from pathlib import Path
 
-# Debian's chromium as root on a machine without network: no sandbox, no GPU, no background fetches.
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
+from browser import LAUNCH_ARGS, chromium_executable, serve  # noqa: E402
 
-def chromium_executable() -> str | None:
-    """``$SEQDL_CHROMIUM``, else the first of chromium, chromium-browser, google-chrome on PATH."""
-    candidates = [os.environ.get("SEQDL_CHROMIUM")]
-    candidates += [shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")]
-    return next((c for c in candidates if c), None)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+__all__ = ["LAUNCH_ARGS", "chromium_executable", "serve"]

@@ -14,24 +14,16 @@ first of ``$SEQDL_CHROMIUM``, ``chromium``, ``chromium-browser``, ``google-chrom
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import platform
-import shutil
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
+from browser import LAUNCH_ARGS, chromium_executable, serve
+
 ROOT = Path(__file__).resolve().parents[1]
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 EXAMPLE = (
     "GTAGAACTGGGGACCCTAATTTCCCAAGGAGACAAACATCCAATTTCTGGTTTAGATTTGCATTAGAAAGAGACCTTAATTACTCTGATCTC"
     "TAACACCTCTGAGGAGCCGATTTGAGCTTTTCAGATGCAAAGAGTGTTAATTGGCTAAGGGGCCCAGCTGAGCTGAACCCTCACCAAGTGGG"
@@ -39,28 +31,9 @@ EXAMPLE = (
 )  # 200 bp, a test-set Oct4 peak (chr9:38214519-38214719)
 
 
-def chromium_executable() -> str | None:
-    candidates = [os.environ.get("SEQDL_CHROMIUM")]
-    candidates += [shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")]
-    return next((c for c in candidates if c), None)
-
-
 def default_site() -> Path:
     built = ROOT / "_build" / "html"
     return built if (built / "predictor" / "index.html").is_file() else ROOT / "book" / "_extra"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path) -> http.server.ThreadingHTTPServer:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 TIME_IN_PAGE = """async ([what, repeats, sequence]) => {
@@ -83,32 +56,28 @@ def benchmark(site: Path, loads: int, repeats: int) -> list[tuple[str, str, floa
     executable = chromium_executable()
     if executable is None:
         sys.exit("no Chromium found: set $SEQDL_CHROMIUM or install chromium")
-    server = serve(site)
-    url = f"http://127.0.0.1:{server.server_port}/predictor/index.html"
     rows = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-            model_ms, page_ms = [], []
-            for _ in range(loads):
-                context = browser.new_context()  # fresh cache: a first visit
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(url)
-                page.wait_for_selector("body[data-ready='true']", timeout=120_000)
-                page_ms.append(1000 * (time.perf_counter() - start))
-                model_ms.append(page.evaluate("window.seqdlPredictor.state.timings.modelLoadMs"))
-                context.close()
-            page = browser.new_page()
+    with serve(site) as base, sync_playwright() as playwright:
+        url = f"{base}/predictor/index.html"
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        model_ms, page_ms = [], []
+        for _ in range(loads):
+            context = browser.new_context()  # fresh cache: a first visit
+            page = context.new_page()
+            start = time.perf_counter()
             page.goto(url)
             page.wait_for_selector("body[data-ready='true']", timeout=120_000)
-            backend = page.evaluate("`TF.js ${tf.version.tfjs}, ${tf.getBackend()} backend`")
-            predict_ms = page.evaluate(TIME_IN_PAGE, ["predict", repeats, EXAMPLE])
-            ism_ms = page.evaluate(TIME_IN_PAGE, ["mutagenesis", max(3, repeats // 10), EXAMPLE])
-            browser_version = browser.version
-            browser.close()
-    finally:
-        server.shutdown()
+            page_ms.append(1000 * (time.perf_counter() - start))
+            model_ms.append(page.evaluate("window.seqdlPredictor.state.timings.modelLoadMs"))
+            context.close()
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']", timeout=120_000)
+        backend = page.evaluate("`TF.js ${tf.version.tfjs}, ${tf.getBackend()} backend`")
+        predict_ms = page.evaluate(TIME_IN_PAGE, ["predict", repeats, EXAMPLE])
+        ism_ms = page.evaluate(TIME_IN_PAGE, ["mutagenesis", max(3, repeats // 10), EXAMPLE])
+        browser_version = browser.version
+        browser.close()
     for label, values in (
         ("page load, navigation to model ready (new visit)", page_ms),
         ("TF.js backend + model load + warm-up prediction", model_ms),
