@@ -12,6 +12,8 @@ import numpy as np
 from .encode import DNA_ALPHABET
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+# For thin lines on white: the palette without its yellow, which is hard to see there.
+LINE_COLORS = tuple(color for color in OKABE_ITO if color != "#F0E442")
 # Classic logo colours are red/green/blue/orange; these Okabe-Ito choices keep A and T apart
 # for red-green colour-blind readers.
 BASE_COLORS = {"A": "#009E73", "C": "#0072B2", "G": "#E69F00", "T": "#D55E00"}
@@ -92,7 +94,7 @@ def plot_roc_pr(y_true: np.ndarray, scores: Mapping[str, np.ndarray], axes=None)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 4))
     roc_ax, pr_ax = axes
-    for color, (name, score) in zip(OKABE_ITO, scores.items()):
+    for color, (name, score) in zip(LINE_COLORS, scores.items()):
         fpr, tpr, _ = roc_curve(y_true, score)
         precision, recall, _ = precision_recall_curve(y_true, score)
         roc_ax.plot(fpr, tpr, color=color, label=f"{name} (AUROC {roc_auc_score(y_true, score):.3f})")
