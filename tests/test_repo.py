@@ -11,25 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from book_tools import CONFIG, toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 README = (ROOT / "README.md").read_text()
-
-
-def _toc_files() -> list[str]:
-    files = [TOC["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in TOC.get("parts", []):
-        walk(part.get("chapters", []))
-    return files
 
 
 def _source(name: str) -> Path:
@@ -92,7 +77,7 @@ def test_repository_url_is_written_once_and_agrees():
 
 
 def test_toc_lists_existing_notebook_chapters_and_no_solutions():
-    files = _toc_files()
+    files = toc_files()
     for name in files:
         assert _source(name).exists()
         assert not name.startswith(("solutions", "autograder"))

@@ -8,35 +8,19 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
+from book_tools import CONFIG, toc_files
 from conftest import LAUNCH_ARGS, chromium_executable, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
 pytestmark = pytest.mark.skipif(
     not (SITE / "index.html").exists(), reason="the book is not built: run `make book`"
 )
 
 
-def _toc_files() -> list[str]:
-    files = [TOC["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in TOC.get("parts", []):
-        walk(part.get("chapters", []))
-    return files
-
-
-NOTEBOOK_PAGES = [name for name in _toc_files() if (ROOT / f"{name}.ipynb").exists()]
-ALL_PAGES = _toc_files()
+NOTEBOOK_PAGES = [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
+ALL_PAGES = toc_files()
 
 
 class _Links(HTMLParser):

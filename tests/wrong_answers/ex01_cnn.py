@@ -42,6 +42,26 @@ def _one_hot(
     return ONE_HOT.format(columns=columns, dtype=dtype, iterate=iterate, n_row=n_row, strict=strict)
 
 
+BUILD_CNN = """
+def build_cnn(seq_len, n_filters=32, kernel_size=12):
+    model = keras.Sequential([
+        keras.Input(shape=(seq_len, 4)),
+        keras.layers.Conv1D(n_filters, {kernel}, activation="relu"),
+        keras.layers.GlobalMaxPooling1D(),
+        keras.layers.Dense(1, activation="{activation}"),
+    ])
+    {compile_line}
+    return model
+"""
+COMPILE = 'model.compile(optimizer="adam", loss="{loss}", metrics=[keras.metrics.AUC()])'
+
+
+def _build_cnn(kernel="kernel_size", activation="sigmoid", loss="binary_crossentropy", compile_line=None):
+    if compile_line is None:
+        compile_line = COMPILE.format(loss=loss)
+    return BUILD_CNN.format(kernel=kernel, activation=activation, compile_line=compile_line)
+
+
 WRONG = [
     Wrong("base order A, C, T, G", "q1", 0, _one_hot(columns='{"A": 0, "C": 1, "T": 2, "G": 3}')),
     Wrong("N encoded as 0.25 everywhere", "q1", 0, _one_hot(n_row="0.25")),
@@ -62,68 +82,10 @@ WRONG = [
         "def reverse_complement(seq):\n"
         '    return seq.upper().translate(str.maketrans("ACGTN", "TGCAN"))[::-1]\n',
     ),
-    Wrong(
-        "softmax over one unit",
-        "q3",
-        2,
-        """
-def build_cnn(seq_len, n_filters=32, kernel_size=12):
-    model = keras.Sequential([
-        keras.Input(shape=(seq_len, 4)),
-        keras.layers.Conv1D(n_filters, kernel_size, activation="relu"),
-        keras.layers.GlobalMaxPooling1D(),
-        keras.layers.Dense(1, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[keras.metrics.AUC()])
-    return model
-""",
-    ),
-    Wrong(
-        "missing compile",
-        "q3",
-        2,
-        """
-def build_cnn(seq_len, n_filters=32, kernel_size=12):
-    return keras.Sequential([
-        keras.Input(shape=(seq_len, 4)),
-        keras.layers.Conv1D(n_filters, kernel_size, activation="relu"),
-        keras.layers.GlobalMaxPooling1D(),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-""",
-    ),
-    Wrong(
-        "kernel_size argument ignored",
-        "q3",
-        2,
-        """
-def build_cnn(seq_len, n_filters=32, kernel_size=12):
-    model = keras.Sequential([
-        keras.Input(shape=(seq_len, 4)),
-        keras.layers.Conv1D(n_filters, 12, activation="relu"),
-        keras.layers.GlobalMaxPooling1D(),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[keras.metrics.AUC()])
-    return model
-""",
-    ),
-    Wrong(
-        "mean squared error loss",
-        "q3",
-        2,
-        """
-def build_cnn(seq_len, n_filters=32, kernel_size=12):
-    model = keras.Sequential([
-        keras.Input(shape=(seq_len, 4)),
-        keras.layers.Conv1D(n_filters, kernel_size, activation="relu"),
-        keras.layers.GlobalMaxPooling1D(),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer="adam", loss="mse", metrics=[keras.metrics.AUC()])
-    return model
-""",
-    ),
+    Wrong("softmax over one unit", "q3", 2, _build_cnn(activation="softmax")),
+    Wrong("missing compile", "q3", 2, _build_cnn(compile_line="")),
+    Wrong("kernel_size argument ignored", "q3", 2, _build_cnn(kernel="12")),
+    Wrong("mean squared error loss", "q3", 2, _build_cnn(loss="mse")),
     Wrong("model never trained", "q4", 3, "model = build_cnn(200)\n", also=("q5",)),
     Wrong(
         "AUROC of the validation split reported",
