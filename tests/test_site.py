@@ -93,9 +93,10 @@ def test_every_toc_page_was_built():
 def test_no_tensorflow_start_up_noise_on_pages():
     for page in SITE.rglob("*.html"):
         text = page.read_text(errors="replace")
-        assert "Unable to register cuDNN factory" not in text, (
-            f"{page.name}: tag the import cell remove-stderr"
-        )
+        for noise in ("Unable to register cuDNN factory", "failed call to cuInit", "absl::InitializeLog"):
+            assert noise not in text, (
+                f"{page.name}: TensorFlow start-up noise ({noise!r}), see CONTRIBUTING.md"
+            )
 
 
 @pytest.mark.browser
