@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         files = generate(master, ROOT / "exercises", ROOT / "autograder", run_tests=not args.no_run_tests)
         print(f"{master.name}: wrote {len(files)} files")
+    (ROOT / "exercises").touch()  # the folder's time stamp says when the exercises were last generated
     return 0
 
 
