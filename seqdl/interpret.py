@@ -92,15 +92,35 @@ def _one_value_per_sequence(output, n: int) -> np.ndarray:
     return values.reshape(n)
 
 
-def _predict(model, X: np.ndarray) -> np.ndarray:
-    """One forward pass over the whole batch, called eagerly.
+def predict(model, X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """The model's output for every sequence of a one-hot batch, as a float64 vector.
 
-    Not ``model.predict``: its compiled function is retraced (with a warning) for every new batch
-    shape, and its ``tf.data`` pipeline costs more than the network itself for a single sequence.
+    Direct (eager) calls on chunks of ``batch_size`` sequences rather than ``model.predict``: its
+    compiled function is retraced (with a warning) for every new batch shape, and its ``tf.data``
+    pipeline costs more than a small network itself. The model must return one value per sequence
+    (a probability or a logit, whatever its last layer gives).
+
+    Parameters
+    ----------
+    model : keras.Model
+    X : numpy.ndarray, shape=(n, length, 4)
+    batch_size : int
+
+    Returns
+    -------
+    numpy.ndarray, shape=(n,)
     """
     import keras
 
-    return _one_value_per_sequence(keras.ops.convert_to_numpy(model(X, training=False)), len(X))
+    X = np.asarray(X, dtype=np.float32)
+    chunks = [
+        _one_value_per_sequence(
+            keras.ops.convert_to_numpy(model(X[i : i + batch_size], training=False)),
+            len(X[i : i + batch_size]),
+        )
+        for i in range(0, len(X), batch_size)
+    ]
+    return np.concatenate(chunks) if chunks else np.zeros(0)
 
 
 def _gradients(model, X: np.ndarray) -> np.ndarray:
@@ -123,7 +143,7 @@ def _gradients(model, X: np.ndarray) -> np.ndarray:
 def saturation_mutagenesis(model, x: np.ndarray | str) -> np.ndarray:
     """In-silico saturation mutagenesis: the effect of every single-base substitution.
 
-    All ``3 * length`` mutants are predicted in one batch (one forward pass) with the reference.
+    All ``3 * length`` mutants are predicted together with the reference (see :func:`predict`).
 
     Parameters
     ----------
@@ -146,7 +166,7 @@ def saturation_mutagenesis(model, x: np.ndarray | str) -> np.ndarray:
     rows = np.arange(1, len(positions) + 1)
     mutants[rows, positions] = 0.0
     mutants[rows, positions, bases] = 1.0
-    scores = _predict(model, mutants)
+    scores = predict(model, mutants)
     effects = np.zeros((length, len(DNA_ALPHABET)))
     effects[positions, bases] = scores[1:] - scores[0]
     return effects

@@ -42,6 +42,14 @@ def predict_one(model, x: np.ndarray) -> float:
 # --------------------------------------------------------------------------- mutagenesis
 
 
+def test_predict_in_chunks_equals_keras_predict():
+    model = tiny_cnn(seed=4)
+    X = np.stack([random_onehot(np.random.default_rng(i)) for i in range(25)])
+    expected = model.predict(X, verbose=0)[:, 0]
+    np.testing.assert_allclose(interpret.predict(model, X, batch_size=7), expected, atol=1e-6)
+    assert interpret.predict(model, X[:0]).shape == (0,)
+
+
 def test_saturation_mutagenesis_equals_a_brute_force_loop():
     rng = np.random.default_rng(0)
     model, x = tiny_cnn(0), random_onehot(rng)
