@@ -1,27 +1,39 @@
 # Deep Learning for Biological Sequences -- the two commands of the README are `make book` and
-# `make test`; everything they need (the virtual environment in .venv) is created on first use.
+# `make test`; everything they need is created on first use:
+#   .venv        the runtime: Google Colab's package versions plus pinned extras (requirements.txt);
+#                every notebook, test and grading kernel runs here
+#   .venv-tools  Jupyter Book, nbgrader, Otter Assign (requirements-tools.txt); they execute
+#                notebooks through the runtime's kernel, never their own
+#   .venv-colab  (make test-colab only) a copy of Colab's complete runtime, from tools/colab/
 
-PYTHON ?= python3.11
+PYTHON ?= python3.13
 VENV   := .venv
+TOOLS  := .venv-tools
+COLAB  := .venv-colab
 BIN    := $(VENV)/bin
+TBIN   := $(TOOLS)/bin
 STAMP  := $(VENV)/.installed
+TSTAMP := $(TOOLS)/.installed
+# The kernelspec `python3` that the tools find first: the runtime's interpreter.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/seqdl/jupyter
+export SEQDL_TOOLS_PYTHON := $(CURDIR)/$(TBIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
-# Keep TensorFlow's C++ start-up chatter out of notebook outputs and logs.
-export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help env book test test-fast lint format assign grade nbgrader benchmark serve freeze check-env clean clean-env
+.PHONY: help env book test test-fast test-colab lint format assign grade nbgrader benchmark serve freeze \
+	check-env clean clean-env
 
 help:
-	@echo "make book       build the website into _build/html (creates .venv on first use)"
-	@echo "make test       run the whole test suite (lint, package, notebooks, grading, site)"
-	@echo "make test-fast  only the quick tests (no notebook execution, grading or browser)"
+	@echo "make book       build the website into _build/html (creates the environments on first use)"
+	@echo "make test       build the book if needed, then run the whole test suite"
+	@echo "make test-fast  the quick tests only (under a minute: no training, notebooks or browser)"
+	@echo "make test-colab run every chapter and exercise in a copy of Colab's runtime, as Colab does"
 	@echo "make assign     regenerate exercises/ and autograder/ from solutions/"
 	@echo "make grade ASSIGNMENT=01_cnn SUBMISSIONS=dir [OUT=grades/01_cnn]   grade a folder"
 	@echo "make nbgrader [COURSE=_build/nbgrader]                             nbgrader course"
-	@echo "make benchmark  time the grader on 35 copies of a correct submission"
+	@echo "make benchmark  grade 35 correct submissions: this grader vs sequential otter run"
 
-env: $(STAMP)
+env: $(STAMP) $(TSTAMP)
 
 # TensorFlow.js for chapter 6's page, from the pinned npm package (never a CDN).
 TFJS := book/_extra/predictor/vendor/tf.min.js
@@ -34,16 +46,28 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python tools/check_env.py --write-kernelspec $(JUPYTER_PATH)
 	touch $(STAMP)
 
-book: env $(TFJS)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+$(TSTAMP): requirements-tools.txt
+	test -x $(TBIN)/python || $(PYTHON) -m venv $(TOOLS)
+	$(TBIN)/python -m pip install -q -r requirements-tools.txt
+	touch $(TSTAMP)
 
-test: env $(TFJS)
+book: env $(TFJS)
+	SEQDL_BOOK_BUILD=1 $(TBIN)/jupyter-book build . -W -n --keep-going
+
+test: book
 	$(BIN)/python -m pytest
 
 test-fast: env
 	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# A fresh copy of Colab's runtime (kept while tools/colab/pip-freeze.txt is unchanged), then every
+# notebook alone in an empty folder, its own setup cell installing what Colab lacks.
+test-colab: env
+	$(TBIN)/python tools/colab_runtime.py build-env $(COLAB) --python $(PYTHON) --if-stale
+	$(TBIN)/python tools/colab_fidelity.py $(COLAB)
 
 lint: env
 	$(BIN)/ruff check .
@@ -54,14 +78,14 @@ format: env
 	$(BIN)/ruff check --fix .
 
 assign: env
-	$(BIN)/python tools/assign.py
+	$(TBIN)/python tools/assign.py
 
 grade: env
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || (echo "usage: make grade ASSIGNMENT=01_cnn SUBMISSIONS=dir [OUT=dir]"; exit 2)
 	$(BIN)/python autograder/grade.py $(ASSIGNMENT) $(SUBMISSIONS) --out $(or $(OUT),grades/$(ASSIGNMENT))
 
 nbgrader: env
-	$(BIN)/python tools/nbgrader_course.py $(or $(COURSE),_build/nbgrader)
+	$(TBIN)/python tools/nbgrader_course.py $(or $(COURSE),_build/nbgrader)
 
 benchmark: env
 	$(BIN)/python tools/benchmark_grading.py
@@ -71,12 +95,14 @@ serve:
 
 check-env: env
 	$(BIN)/python tools/check_env.py
+	$(TBIN)/python tools/check_env.py --requirements requirements-tools.txt
 
 freeze: env
 	$(BIN)/python tools/check_env.py --freeze
+	$(TBIN)/python tools/check_env.py --freeze --requirements requirements-tools.txt
 
 clean:
 	rm -rf _build
 
 clean-env:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TOOLS) $(COLAB)

@@ -1,10 +1,49 @@
-"""pytest configuration: the browser helpers live in tools/browser.py, shared with the benchmarks."""
+"""pytest configuration: shared fixtures, and honest tiers (under CI, a skipped test is a failure).
 
-import sys
+The test suite runs in the book's runtime (.venv, Colab's versions). Tools that cannot live there
+(Jupyter Book, nbgrader, Otter Assign) are called through the tooling environment's interpreter:
+``$SEQDL_TOOLS_PYTHON`` (the Makefile exports it), else ``.venv-tools/bin/python``.
+"""
+
+from __future__ import annotations
+
+import os
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import pytest
 
-from browser import LAUNCH_ARGS, chromium_executable, serve  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
-__all__ = ["LAUNCH_ARGS", "chromium_executable", "serve"]
+
+def _tools_python() -> str | None:
+    candidate = os.environ.get("SEQDL_TOOLS_PYTHON") or str(ROOT / ".venv-tools" / "bin" / "python")
+    return candidate if Path(candidate).is_file() else None
+
+
+@pytest.fixture(scope="session")
+def tools_python() -> str:
+    """The tooling environment's Python (fails, with the fix, when it is missing)."""
+    path = _tools_python()
+    if path is None:
+        pytest.fail("the tooling environment is missing: run `make env` (it creates .venv-tools)")
+    return path
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped and not os.environ.get("CI"):
+        terminalreporter.section("NOT RUN", sep="!", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} test(s) were skipped and did not check anything:", red=True
+        )
+        for report in skipped:
+            terminalreporter.write_line(f"  {report.nodeid}: {report.longrepr[-1]}", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI (``CI=true``) every skip is a failure: a test that cannot run must not look green."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") and skipped and session.exitstatus == 0:
+        reporter.write_line(f"CI: {len(skipped)} skipped test(s) count as failures", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

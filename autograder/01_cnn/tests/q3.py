@@ -51,5 +51,5 @@ def test_q3_compiled_with_bce_and_auc(build_cnn):
     assert any(('auc' in name.lower() for name in result)), f'add an AUC metric to compile(); metrics were {list(result)}'
     p = np.clip(model.predict(x, verbose=0)[:, 0].astype('float64'), 1e-07, 1 - 1e-07)
     bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-    assert abs(result['loss'] - bce) < 0.001, f"the loss should be binary cross-entropy ({bce:.4f}), got {result['loss']:.4f}"
+    assert abs(result['loss'] - bce) < 0.001, f'the loss should be binary cross-entropy ({bce:.4f}), got {result['loss']:.4f}'
 

@@ -10,7 +10,7 @@ def test_q1_shape_and_padding_at_the_end(one_hot_batch):
     import numpy as np
     assert callable(one_hot_batch), 'define one_hot_batch(seqs, length) above and run the cell'
     batch = one_hot_batch(['AC', 'GGTT'], 4)
-    assert isinstance(batch, np.ndarray) and batch.shape == (2, 4, 4), f"2 sequences, length 4 -> shape (2, 4, 4); got {getattr(batch, 'shape', type(batch).__name__)}"
+    assert isinstance(batch, np.ndarray) and batch.shape == (2, 4, 4), f'2 sequences, length 4 -> shape (2, 4, 4); got {getattr(batch, 'shape', type(batch).__name__)}'
     assert batch.dtype == np.float32, f'use float32, got {batch.dtype}'
     assert np.array_equal(batch[0, :2], np.eye(4)[[0, 1]]), "'AC' should fill the first two rows (A, then C)"
     assert np.array_equal(batch[0, 2:], np.zeros((2, 4))), 'pad short sequences with zero rows at the END'

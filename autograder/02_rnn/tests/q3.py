@@ -59,6 +59,6 @@ def test_q3_sigmoid_and_compiled(build_rnn):
         raise AssertionError(f'model.evaluate failed -- compile the model ({err})') from None
     p = np.clip(model.predict(x, verbose=0)[:, 0].astype('float64'), 1e-07, 1 - 1e-07)
     bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-    assert abs(result['loss'] - bce) < 0.001, f"compile with binary cross-entropy ({bce:.4f}), loss was {result['loss']:.4f}"
+    assert abs(result['loss'] - bce) < 0.001, f'compile with binary cross-entropy ({bce:.4f}), loss was {result['loss']:.4f}'
     assert any(('auc' in name.lower() for name in result)), f'add an AUC metric; metrics were {list(result)}'
 

@@ -15,7 +15,7 @@ def test_q1_shape_and_reference_is_zero(saturation_mutagenesis):
     tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
     x = np.eye(4, dtype='float32')[np.random.default_rng(0).integers(0, 4, length)]
     effects = saturation_mutagenesis(tiny, x)
-    assert isinstance(effects, np.ndarray) and effects.shape == (length, 4), f"return an (L, 4) array, got {getattr(effects, 'shape', type(effects).__name__)}"
+    assert isinstance(effects, np.ndarray) and effects.shape == (length, 4), f'return an (L, 4) array, got {getattr(effects, 'shape', type(effects).__name__)}'
     assert np.allclose(effects[x.astype(bool)], 0), "a 'substitution' by the reference base changes nothing: 0"
     assert np.abs(effects).max() > 0, 'some substitutions must change the output'
 

@@ -1,4 +1,7 @@
-"""Helpers for the exercise tests: fill a student notebook with the master's answers, or wrong ones."""
+"""Exercise notebooks: the masters' answers, and student notebooks filled with them (or with wrong ones).
+
+Used by the tests, the Colab-fidelity run (tools/colab_fidelity.py) and the grading benchmark.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,273 @@
+"""Run every chapter and exercise as Google Colab runs it: the Colab-fidelity run (``make test-colab``).
+
+For each notebook, in a copy of Colab's runtime (built by ``tools/colab_runtime.py build-env``):
+
+1. a fresh environment layered on that copy (a virtual environment whose ``.pth`` file adds the
+   copy's site-packages: the notebook sees Colab's packages, and whatever it installs goes into the
+   layer, so every notebook starts from an untouched Colab, as every Colab session does);
+2. an empty folder holding only the notebook, as Colab opens a notebook from GitHub;
+3. the notebook's own setup cell does all the installing. It installs the book's package from
+   ``git+https://github.com/<repo>@v<version>``; here git is pointed (``url.<x>.insteadOf``) at a
+   repository made from this checkout and tagged with that version, so the checkout is what gets
+   installed, through the same pip command a learner's Colab runs;
+4. exercises run as the student notebook with the master's answers filled in, so ``grader.check``
+   reads the public tests the setup cell wrote, exactly as a learner's does, and every check must
+   pass.
+
+Each notebook must run without error within the chapter budget and leave every package of
+Colab's runtime at its version (``importlib.metadata`` before and after). One line per notebook;
+the exit status is 1 if any notebook failed.
+
+    python tools/colab_fidelity.py .venv-colab [NOTEBOOK ...] [--budget 180]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from colab_runtime import site_packages
+from exercise_notebooks import exercise_names, fill_answers
+from notebook_setup import SETUP_TAG, release_tag, repository
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGET_SECONDS = 180
+CELL_TIMEOUT = 600
+
+
+@dataclass
+class Outcome:
+    notebook: str
+    seconds: float = 0.0
+    setup_seconds: float = 0.0
+    changed: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    added: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.changed
+
+    def line(self, budget: float) -> str:
+        status = "ok" if self.ok else "FAILED"
+        text = (
+            f"colab  {self.notebook:38} {status:6} {self.seconds:6.1f} s "
+            f"(setup cell {self.setup_seconds:5.1f} s), "
+            f"{self.added} packages added, {len(self.changed)} Colab packages changed"
+        )
+        if self.changed:
+            text += ": " + ", ".join(f"{n} {a} -> {b}" for n, (a, b) in sorted(self.changed.items()))
+        if self.error:
+            text += f"\n       {self.error}"
+        return text
+
+
+def default_notebooks() -> list[Path]:
+    return sorted((ROOT / "book").glob("*.ipynb")) + [
+        ROOT / "exercises" / f"{n}.ipynb" for n in exercise_names()
+    ]
+
+
+# --------------------------------------------------------------------------- the environment
+
+
+def layered_env(base: Path, target: Path, python: str) -> Path:
+    """A virtual environment that sees ``base``'s packages and installs into itself."""
+    subprocess.run([python, "-m", "venv", "--without-pip", str(target)], check=True)
+    # site.addsitedir also processes base's own .pth files (namespace packages, editable installs).
+    # Not inside pip's isolated build environments (pip sets PIP_BUILD_TRACKER for them): there, as
+    # on Colab, a package is built with the build tools pip installed, not the runtime's setuptools.
+    base_site = str(site_packages(base))
+    line = f"import os, site; os.environ.get('PIP_BUILD_TRACKER') or site.addsitedir({base_site!r})\n"
+    (site_packages(target) / "_colab_runtime.pth").write_text(line)
+    return target
+
+
+def versions(env: Path) -> dict[str, str]:
+    """``{distribution: version}`` as the environment's interpreter sees them (first one wins)."""
+    code = (
+        "import importlib.metadata as m, json, re\n"
+        "seen = {}\n"
+        "for d in m.distributions():\n"
+        "    name = d.metadata['Name']\n"
+        "    if name: seen.setdefault(re.sub(r'[-_.]+', '-', name).lower(), d.version)\n"
+        "print(json.dumps(seen))"
+    )
+    result = subprocess.run(
+        [str(env / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def checkout_mirror(target: Path) -> Path:
+    """A git repository of this checkout's files (tracked and new, not ignored), tagged ``v<version>``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (item.decode() for item in listed)):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    git = ["git", "-c", "user.name=seqdl", "-c", "user.email=seqdl@localhost", "-C", str(target)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "checkout for the Colab-fidelity run"], check=True)
+    subprocess.run([*git, "tag", release_tag()], check=True)
+    return target
+
+
+def kernel_environment(env: Path, gitconfig: Path) -> dict[str, str]:
+    """What the kernel sees: this machine's environment (its network, pip and certificate settings)
+    without any trace of the book's own environments, and with git pointed at the checkout."""
+    book = (str(ROOT / ".venv"), str(ROOT / ".venv-tools"))
+    dropped = ("VIRTUAL_ENV", "JUPYTER_PATH", "PYTHONPATH", "PYTHONHOME", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    kept = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in dropped and not k.startswith(("SEQDL_", "JPY_", "PYDEVD"))
+    }
+    path = [p for p in os.environ.get("PATH", "/usr/bin:/bin").split(":") if p and not p.startswith(book)]
+    return kept | {
+        "PATH": ":".join([str(env / "bin"), *path]),
+        "GIT_CONFIG_GLOBAL": str(gitconfig),
+        "PYTHONHASHSEED": "0",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger warnings about frozen modules in the log
+    }
+
+
+# --------------------------------------------------------------------------- one notebook
+
+
+def _notebook_to_run(path: Path) -> nbformat.NotebookNode:
+    if path.parent.name == "exercises":
+        return fill_answers(path.stem)
+    return nbformat.read(path, as_version=4)
+
+
+def _check_failures(nb: nbformat.NotebookNode) -> list[str]:
+    failures = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("grader.check("):
+            text = json.dumps(cell.outputs)
+            if "All test cases passed" not in text and "passed!" not in text:
+                failures.append(cell.source.strip())
+    return failures
+
+
+def run_notebook(path: Path, base: Path, python: str, mirror: Path, budget: float) -> Outcome:
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    outcome = Outcome(path.relative_to(ROOT).as_posix())
+    with tempfile.TemporaryDirectory(prefix="seqdl-colab-") as tmp:
+        tmp = Path(tmp)
+        env = layered_env(base, tmp / "env", python)
+        gitconfig = tmp / "gitconfig"
+        url, _ = repository()
+        include = (
+            f"[include]\n\tpath = {Path.home() / '.gitconfig'}\n"
+            if (Path.home() / ".gitconfig").is_file()
+            else ""
+        )
+        gitconfig.write_text(f'{include}[url "file://{mirror}"]\n\tinsteadOf = {url}\n')
+        kernels = tmp / "jupyter" / "kernels" / "colab"
+        kernels.mkdir(parents=True)
+        spec = {
+            "argv": [str(env / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Colab's runtime",
+            "language": "python",
+            "env": kernel_environment(env, gitconfig),
+        }
+        (kernels / "kernel.json").write_text(json.dumps(spec))
+        content = tmp / "content"
+        content.mkdir()
+        nb = _notebook_to_run(path)
+        nbformat.write(nb, content / path.name)
+        before = versions(env)
+        manager = KernelManager(
+            kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels.parent)])
+        )
+        client = NotebookClient(
+            nb, km=manager, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(content)}}
+        )
+        setup_cell = next(c for c in nb.cells if SETUP_TAG in c.metadata.get("tags", []))
+        start = time.perf_counter()
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            outcome.error = str(err).strip().splitlines()[-1][:500]
+        except Exception as err:  # a dead kernel, a timeout: still one line for this notebook
+            outcome.error = f"{type(err).__name__}: {err}"[:500]
+        finally:
+            if manager.has_kernel:  # nbclient leaves a kernel it was given running
+                manager.shutdown_kernel(now=True)
+        outcome.seconds = time.perf_counter() - start
+        timing = setup_cell.metadata.get("execution", {})
+        if "shell.execute_reply" in timing and "iopub.execute_input" in timing:
+            from datetime import datetime
+
+            spans = [
+                datetime.fromisoformat(timing[k].replace("Z", "+00:00"))
+                for k in ("iopub.execute_input", "shell.execute_reply")
+            ]
+            outcome.setup_seconds = (spans[1] - spans[0]).total_seconds()
+        after = versions(env)
+        outcome.changed = {n: (v, after.get(n)) for n, v in before.items() if after.get(n) != v}
+        outcome.added = len(set(after) - set(before))
+        failures = _check_failures(nb) if path.parent.name == "exercises" else []
+        if failures and not outcome.error:
+            outcome.error = f"public checks did not pass: {failures}"
+        if not outcome.error and outcome.seconds > budget:
+            outcome.error = f"took {outcome.seconds:.0f} s, over the {budget:.0f} s budget"
+    return outcome
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "base", type=Path, help="the copy of Colab's runtime (tools/colab_runtime.py build-env)"
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter and exercise")
+    parser.add_argument("--budget", type=float, default=BUDGET_SECONDS, help="seconds per notebook")
+    args = parser.parse_args(argv)
+    base = args.base.resolve()
+    python = str(base / "bin" / "python")
+    notebooks = [p.resolve() for p in args.notebooks] or default_notebooks()
+    print(
+        f"Colab-fidelity run: {len(notebooks)} notebooks on {base.name} ({release_tag()} from this checkout)"
+    )
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="seqdl-mirror-") as mirror:
+        checkout_mirror(Path(mirror))
+        for path in notebooks:
+            outcome = run_notebook(path, base, python, Path(mirror), args.budget)
+            print(outcome.line(args.budget), flush=True)
+            outcomes.append(outcome)
+    failed = [o.notebook for o in outcomes if not o.ok]
+    total = sum(o.seconds for o in outcomes)
+    print(
+        f"{len(outcomes) - len(failed)} of {len(outcomes)} notebooks ran as on Colab in {total:.0f} s"
+        + (f"; FAILED: {failed}" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
