@@ -1,6 +1,7 @@
-"""Save a trained Keras model, convert it for the browser, and check what the browser will load.
+"""Save a trained Keras model for the browser, and check what the browser will load.
 
-The path that works with Keras 3 and TensorFlow.js 4.22 (chapter 6 shows why the others fail):
+The path that works with Keras 3 and TensorFlow.js 4.22 on Colab's runtime (chapter 6 shows why
+the others fail):
 
 1. ``model.save("x.keras")`` -- the Keras file: architecture, weights and optimizer state;
 2. ``model.export(dir)`` -- a TensorFlow *SavedModel*: a frozen computation graph with a
@@ -8,24 +9,20 @@ The path that works with Keras 3 and TensorFlow.js 4.22 (chapter 6 shows why the
 3. the ``tensorflowjs`` converter, ``--input_format=tf_saved_model`` -- a TensorFlow.js *graph
    model*: ``model.json`` (graph + signature + weight manifest) and binary weight shards
    (:func:`convert_saved_model`, or both steps at once with :func:`convert_keras_model`);
+   :func:`import_tensorflowjs` makes the converter importable on Python 3.13;
 4. ``tf.loadGraphModel("model.json")`` in the web page.
 
 :func:`check_graph_model` validates a converted folder (format, files, input and output shapes,
-size) and :func:`read_graph_weights` reads its weights back into NumPy, so that tests can compare
-a fresh conversion with the committed one (:func:`max_weight_difference`).
-
-The model the book deploys -- chapter 4's Oct4-vs-MafK CNN -- is defined once, here
-(:func:`build_oct4_cnn`, :func:`train_oct4_cnn`), so that the chapter, the committed files of the
-web page and their test all use the same recipe. ``python -m seqdl.deploy DIR`` rewrites those
-files (:func:`write_predictor_files`). TensorFlow is imported only inside the functions that need it.
+size) and :func:`read_graph_weights` reads its weights back into NumPy, so that a fresh conversion
+can be compared with a committed one (:func:`max_weight_difference`). The deployed model itself is
+:func:`seqdl.models.oct4_cnn`; ``tools/write_predictor_model.py`` writes the page's files.
+TensorFlow is imported only inside the functions that need it.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -33,92 +30,46 @@ from pathlib import Path
 
 import numpy as np
 
-SEQ_LEN = 200  # bp, the Oct4 / MafK peak length the deployed CNN reads
-N_FILTERS = 32
-KERNEL_WIDTH = 12  # bp
-MAX_MODEL_BYTES = 500_000  # the committed graph model (model.json + shards) must stay below this
-# Tolerances (absolute, in probability) of the tests that guard the page:
-BROWSER_TOLERANCE = 1e-5  # TensorFlow.js in the page vs Keras, same weights (float32 rounding: ~1e-7)
-RETRAIN_TOLERANCE = 0.01  # retrained on another machine vs the committed model (measured: <= 4e-4)
+from .data import SEQ_LEN
+
 MODEL_JSON = "model.json"
 KERAS_FILE = "oct4_cnn.keras"
 EXAMPLES_FILE = "examples.json"
 _DTYPES = {"float32": np.float32, "int32": np.int32}
 
 
-# --------------------------------------------------------------------------- the deployed model
-
-
-def build_oct4_cnn(seq_len: int = SEQ_LEN):
-    """Chapter 4's CNN: Conv1D(32 filters, 12 bp, ReLU) -> global max pooling -> Dense(1, sigmoid).
-
-    Every layer is named, so the node names in an exported graph do not depend on how many
-    models were built before in the same Python session.
-
-    Parameters
-    ----------
-    seq_len : int
-        Input length in bp; the input is one-hot DNA of shape ``(batch, seq_len, 4)`` (A, C, G, T).
-
-    Returns
-    -------
-    keras.Model
-        Uncompiled; its output, shape ``(batch, 1)``, is the probability of the Oct4 class.
-    """
-    import keras
-
-    return keras.Sequential(
-        [
-            keras.Input((seq_len, 4), name="onehot"),
-            keras.layers.Conv1D(N_FILTERS, KERNEL_WIDTH, activation="relu", name="conv"),
-            keras.layers.GlobalMaxPooling1D(name="max_pool"),
-            keras.layers.Dense(1, activation="sigmoid", name="p_oct4"),
-        ],
-        name="oct4_cnn",
-    )
-
-
-def train_oct4_cnn(dataset=None, *, seed: int = 0, epochs: int = 5, batch_size: int = 64):
-    """Build and train :func:`build_oct4_cnn` on the Oct4 / MafK training split (a few seconds).
-
-    Parameters
-    ----------
-    dataset : seqdl.data.Dataset, optional
-        Default: :func:`seqdl.data.load_oct4_mafk` (chromosome split).
-    seed : int
-        Passed to ``keras.utils.set_random_seed`` (weights and batch order).
-    epochs, batch_size : int
-        Adam, binary cross-entropy, validation on the validation split.
-
-    Returns
-    -------
-    keras.Model
-        Trained and compiled; ``model.history.history`` holds the learning curves.
-    """
-    import keras
-
-    from .data import load_oct4_mafk
-    from .encode import one_hot_batch
-
-    if dataset is None:
-        dataset = load_oct4_mafk()
-    x_train = one_hot_batch(dataset.train.x, SEQ_LEN)
-    x_val = one_hot_batch(dataset.val.x, SEQ_LEN)
-    keras.utils.set_random_seed(seed)
-    model = build_oct4_cnn()
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[keras.metrics.AUC(name="auc")])
-    model.fit(
-        x_train,
-        dataset.train.y,
-        validation_data=(x_val, dataset.val.y),
-        epochs=epochs,
-        batch_size=batch_size,
-        verbose=0,
-    )
-    return model
-
-
 # --------------------------------------------------------------------------- export and convert
+
+TFDF_MODULE = "tensorflow_decision_forests"
+
+
+def import_tensorflowjs():
+    """Import the ``tensorflowjs`` converter on Colab's runtime (Python 3.13, TensorFlow 2.20).
+
+    tensorflowjs 4.22.0 (October 2024) is the latest release. Its SavedModel converter imports
+    ``tensorflow_decision_forests`` when it loads, only to register the TensorFlow operations of
+    decision-forest models. TF Decision Forests has no build for Python 3.13 or TensorFlow 2.20, so
+    the import fails there. A neural network contains none of those operations and converts the same
+    without them, so when the package is missing an empty module named ``tensorflow_decision_forests``
+    stands in for that one import (a decision-forest model would then fail to convert, with the name
+    of the missing operation). Install tensorflowjs itself with ``pip install --no-deps
+    tensorflowjs==4.22.0``: its declared dependencies would replace Colab's TensorFlow.
+
+    Returns
+    -------
+    module
+        ``tensorflowjs``.
+    """
+    import importlib.util
+    import types
+
+    if TFDF_MODULE not in sys.modules and importlib.util.find_spec(TFDF_MODULE) is None:
+        stand_in = types.ModuleType(TFDF_MODULE)
+        stand_in.__doc__ = "seqdl.deploy's stand-in: no decision-forest operations are registered."
+        sys.modules[TFDF_MODULE] = stand_in
+    import tensorflowjs
+
+    return tensorflowjs
 
 
 def export_saved_model(model, directory: str | Path) -> Path:
@@ -163,8 +114,7 @@ def convert_saved_model(
     pathlib.Path
         ``output_dir``.
     """
-    from tensorflowjs.converters import convert_tf_saved_model
-
+    convert_tf_saved_model = import_tensorflowjs().converters.convert_tf_saved_model
     output_dir = Path(output_dir)
     if (output_dir / MODEL_JSON).exists():
         raise FileExistsError(f"{output_dir / MODEL_JSON} exists; convert into a new folder")
@@ -224,7 +174,7 @@ def check_graph_model(
     *,
     input_shape: tuple[int, ...] | None = (-1, SEQ_LEN, 4),
     output_shape: tuple[int, ...] | None = (-1, 1),
-    max_bytes: int | None = MAX_MODEL_BYTES,
+    max_bytes: int | None = None,
 ) -> GraphModelInfo:
     """Check a converted graph model folder and describe it.
 
@@ -336,7 +286,8 @@ def keras_graph_weight_difference(model, directory: str | Path) -> float:
 
     Each Keras weight is matched to the one graph weight of the same shape, allowing extra
     leading axes of size 1 (the converter stores a Conv1D kernel ``(12, 4, 32)`` as a Conv2D
-    kernel ``(1, 12, 4, 32)``). Meant for small models like :func:`build_oct4_cnn`; raises ``ValueError``
+    kernel ``(1, 12, 4, 32)``). Meant for small models like :func:`seqdl.models.oct4_cnn`; raises
+    ``ValueError``
     when a weight has no unique match (for example after the optimizer folded a batch
     normalisation into a convolution, or dropped a bias that is exactly zero, as in an untrained
     model).
@@ -360,55 +311,3 @@ def keras_graph_weight_difference(model, directory: str | Path) -> float:
 
 
 # --------------------------------------------------------------------------- the page's model files
-
-
-def write_predictor_files(output_dir: str | Path, *, seed: int = 0, n_examples: int = 3) -> GraphModelInfo:
-    """Train the deployed CNN and write everything the predictor page loads into ``output_dir``.
-
-    Writes ``model.json`` and its weight shard (the graph model), ``oct4_cnn.keras`` (the Keras
-    model it was converted from) and ``examples.json``: the first ``n_examples`` test-split peaks
-    of each class with the Keras probability, which the page shows next to its own prediction.
-    Existing files of these names are replaced.
-    """
-    from .data import load_oct4_mafk
-    from .encode import one_hot_batch
-
-    output_dir = Path(output_dir)
-    dataset = load_oct4_mafk()
-    model = train_oct4_cnn(dataset, seed=seed)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for old in [output_dir / MODEL_JSON, *output_dir.glob("group*-shard*of*.bin")]:
-        old.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="seqdl_graph_") as tmp:
-        convert_keras_model(model, Path(tmp) / "graph")
-        for path in (Path(tmp) / "graph").iterdir():
-            shutil.copy2(path, output_dir / path.name)
-    model.save(output_dir / KERAS_FILE)
-    test = dataset.test
-    chosen = [i for label in (1, 0) for i in np.flatnonzero(test.y == label)[:n_examples]]
-    probabilities = model.predict(one_hot_batch([test.x[i] for i in chosen], SEQ_LEN), verbose=0)[:, 0]
-    examples = [
-        {
-            "id": test.ids[i],
-            "label": dataset.classes[test.y[i]],
-            "sequence": test.x[i],
-            "keras_probability": float(p),
-        }
-        for i, p in zip(chosen, probabilities)
-    ]
-    (output_dir / EXAMPLES_FILE).write_text(json.dumps({"seed": seed, "examples": examples}, indent=1) + "\n")
-    return check_graph_model(output_dir)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Rewrite the predictor page's model files.")
-    parser.add_argument("output_dir", type=Path, help="e.g. book/_extra/predictor/model")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    info = write_predictor_files(args.output_dir, seed=args.seed)
-    print(f"wrote {args.output_dir}: {info.files} ({info.total_bytes} bytes of graph model)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,24 +13,23 @@ from itertools import product
 
 import numpy as np
 
-DNA_ALPHABET = "ACGT"
-PROTEIN_ALPHABET = "ACDEFGHIKLMNPQRSTVWY"
-_DNA_INDEX = {base: i for i, base in enumerate(DNA_ALPHABET)}
+from .validate import (
+    DNA_ALPHABET,
+    PROTEIN_ALPHABET,
+    check_dna,
+    check_int,
+    check_matrix4,
+    check_positive_int,
+    check_protein,
+    check_sequences,
+    fail,
+)
+
+# Row of the one-hot matrix for every byte: A, C, G, T (any case) get their column, N stays zero.
+_ONE_HOT_ROWS = np.zeros((256, len(DNA_ALPHABET)), dtype=np.float32)
+for _column, _base in enumerate(DNA_ALPHABET):
+    _ONE_HOT_ROWS[[ord(_base), ord(_base.lower())], _column] = 1.0
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
-
-
-def _check_dna(seq: str) -> str:
-    """Return ``seq`` upper-cased, or raise naming the first character that is not A, C, G, T, N."""
-    if not isinstance(seq, str):
-        raise TypeError(f"expected a DNA sequence as str, got {type(seq).__name__}")
-    upper = seq.upper()
-    for position, char in enumerate(upper):
-        if char not in "ACGTN":
-            raise ValueError(
-                f"invalid base {seq[position]!r} at position {position}; "
-                "expected one of A, C, G, T, N (case-insensitive)"
-            )
-    return upper
 
 
 def one_hot_encode(seq: str) -> np.ndarray:
@@ -52,13 +51,8 @@ def one_hot_encode(seq: str) -> np.ndarray:
     ValueError
         If a character is not a base, naming the character and its 0-based position.
     """
-    upper = _check_dna(seq)
-    encoded = np.zeros((len(upper), len(DNA_ALPHABET)), dtype=np.float32)
-    for position, base in enumerate(upper):
-        column = _DNA_INDEX.get(base)
-        if column is not None:
-            encoded[position, column] = 1.0
-    return encoded
+    upper = check_dna(seq, "seq")
+    return _ONE_HOT_ROWS[np.frombuffer(upper.encode("ascii"), dtype=np.uint8)]
 
 
 def one_hot_batch(seqs: Iterable[str], length: int) -> np.ndarray:
@@ -79,16 +73,12 @@ def one_hot_batch(seqs: Iterable[str], length: int) -> np.ndarray:
     -------
     numpy.ndarray, shape=(n, length, 4), dtype=float32
     """
-    if not isinstance(length, (int, np.integer)) or length < 1:
-        raise ValueError(f"length must be a positive integer, got {length!r}")
-    seqs = list(seqs)
+    length = check_positive_int(length, "length")
+    seqs = check_sequences(seqs, "seqs")
     batch = np.zeros((len(seqs), length, len(DNA_ALPHABET)), dtype=np.float32)
     for i, seq in enumerate(seqs):
-        try:
-            encoded = one_hot_encode(seq[:length])
-        except ValueError as err:
-            raise ValueError(f"sequence {i}: {err}") from None
-        batch[i, : len(encoded)] = encoded
+        upper = check_dna(seq, f"seqs[{i}]")[:length]
+        batch[i, : len(upper)] = _ONE_HOT_ROWS[np.frombuffer(upper.encode("ascii"), dtype=np.uint8)]
     return batch
 
 
@@ -98,9 +88,7 @@ def decode(onehot: np.ndarray) -> str:
     A row that is not one-hot (for example an attribution map) is decoded to its largest
     column; use this only on encodings.
     """
-    onehot = np.asarray(onehot)
-    if onehot.ndim != 2 or onehot.shape[1] != len(DNA_ALPHABET):
-        raise ValueError(f"expected shape (length, 4), got {onehot.shape}")
+    onehot = check_matrix4(onehot, "onehot")
     letters = np.array(list(DNA_ALPHABET))[onehot.argmax(axis=1)]
     letters[onehot.sum(axis=1) == 0] = "N"
     return "".join(letters)
@@ -108,22 +96,22 @@ def decode(onehot: np.ndarray) -> str:
 
 def reverse_complement(seq: str) -> str:
     """Reverse complement of a DNA sequence; case is kept (``acgT`` -> ``Acgt``), ``N`` -> ``N``."""
-    _check_dna(seq)
+    check_dna(seq, "seq")
     return seq.translate(_COMPLEMENT)[::-1]
 
 
 def reverse_complement_onehot(onehot: np.ndarray) -> np.ndarray:
     """Reverse complement of one-hot arrays ``(..., length, 4)`` in A, C, G, T order (a copy)."""
     onehot = np.asarray(onehot)
-    if onehot.shape[-1] != len(DNA_ALPHABET):
-        raise ValueError(f"expected a last axis of size 4 (A, C, G, T), got {onehot.shape}")
+    if onehot.ndim < 2 or onehot.shape[-1] != len(DNA_ALPHABET):
+        raise fail("onehot", onehot, "an array of shape (..., length, 4) in A, C, G, T order")
     # Reversing both the length axis and the ACGT axis maps A<->T and C<->G.
     return onehot[..., ::-1, ::-1].copy()
 
 
 def gc_content(seq: str) -> float:
     """Fraction of G and C among the A, C, G, T bases of ``seq`` (``N`` is not counted)."""
-    upper = _check_dna(seq)
+    upper = check_dna(seq, "seq")
     acgt = sum(upper.count(base) for base in DNA_ALPHABET)
     if acgt == 0:
         return float("nan")
@@ -139,31 +127,18 @@ def kmer_counts(seqs: Sequence[str], k: int) -> tuple[np.ndarray, list[str]]:
     kmers : list of str
         Column names, in lexicographic A, C, G, T order.
     """
-    if not 1 <= k <= 8:
-        raise ValueError(f"k must be between 1 and 8, got {k}")
+    k = check_int(k, "k", minimum=1, maximum=8)
+    seqs = check_sequences(seqs, "seqs")
     kmers = ["".join(p) for p in product(DNA_ALPHABET, repeat=k)]
     column = {kmer: i for i, kmer in enumerate(kmers)}
     counts = np.zeros((len(seqs), len(kmers)), dtype=np.float32)
     for row, seq in enumerate(seqs):
-        upper = _check_dna(seq)
+        upper = check_dna(seq, f"seqs[{row}]")
         for start in range(len(upper) - k + 1):
             index = column.get(upper[start : start + k])
             if index is not None:
                 counts[row, index] += 1
     return counts, kmers
-
-
-def _check_protein(seq: str) -> str:
-    if not isinstance(seq, str):
-        raise TypeError(f"expected a protein sequence as str, got {type(seq).__name__}")
-    upper = seq.upper()
-    for position, char in enumerate(upper):
-        if char not in PROTEIN_ALPHABET:
-            raise ValueError(
-                f"invalid amino acid {seq[position]!r} at position {position}; "
-                f"expected one of the 20 standard residues {PROTEIN_ALPHABET}"
-            )
-    return upper
 
 
 def protein_to_indices(seq: str) -> np.ndarray:
@@ -172,21 +147,17 @@ def protein_to_indices(seq: str) -> np.ndarray:
     ``0`` is reserved for padding, so the result can feed a Keras ``Embedding`` with
     ``mask_zero=True``.
     """
-    upper = _check_protein(seq)
+    upper = check_protein(seq, "seq")
     return np.array([PROTEIN_ALPHABET.index(aa) + 1 for aa in upper], dtype=np.int32)
 
 
 def protein_batch(seqs: Iterable[str], length: int) -> np.ndarray:
     """Integer-encode proteins into ``(n, length)`` int32, zero-padded / truncated at the end."""
-    if not isinstance(length, (int, np.integer)) or length < 1:
-        raise ValueError(f"length must be a positive integer, got {length!r}")
-    seqs = list(seqs)
+    length = check_positive_int(length, "length")
+    seqs = check_sequences(seqs, "seqs")
     batch = np.zeros((len(seqs), length), dtype=np.int32)
     for i, seq in enumerate(seqs):
-        try:
-            tokens = protein_to_indices(seq[:length])
-        except ValueError as err:
-            raise ValueError(f"sequence {i}: {err}") from None
+        tokens = protein_to_indices(check_protein(seq, f"seqs[{i}]")[:length])
         batch[i, : len(tokens)] = tokens
     return batch
 
@@ -199,6 +170,7 @@ def one_hot_protein(seq: str) -> np.ndarray:
 
 def amino_acid_composition(seqs: Sequence[str]) -> np.ndarray:
     """Fraction of each of the 20 amino acids per sequence, ``(len(seqs), 20)`` float32."""
+    seqs = check_sequences(seqs, "seqs")
     composition = np.zeros((len(seqs), len(PROTEIN_ALPHABET)), dtype=np.float32)
     for row, seq in enumerate(seqs):
         tokens = protein_to_indices(seq)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .encode import DNA_ALPHABET, one_hot_batch, one_hot_encode
+from .validate import check_array, check_int, check_onehot, check_positive_int, fail
 
 _GRADIENT_BATCH = 256  # interpolated inputs per forward/backward pass in integrated_gradients
 
@@ -26,49 +27,22 @@ _GRADIENT_BATCH = 256  # interpolated inputs per forward/backward pass in integr
 
 
 def _as_onehot(x: np.ndarray | str, name: str = "x") -> np.ndarray:
-    """Return a float32 copy of one sequence ``(length, 4)``, or raise ``ValueError`` saying why."""
-    if isinstance(x, str):
-        return one_hot_encode(x)
-    array = np.array(x, dtype=np.float32)  # np.array copies: the caller's array is never touched
-    if array.ndim != 2 or array.shape[1] != len(DNA_ALPHABET):
-        raise ValueError(
-            f"{name} must be one sequence of shape (length, 4) in A, C, G, T order, got shape "
-            f"{array.shape}; pass a batch one sequence at a time, or a DNA string"
-        )
-    _check_onehot_values(array, name)
-    return array
+    """A float32 copy of one sequence ``(length, 4)``; a DNA string is encoded."""
+    return one_hot_encode(x) if isinstance(x, str) else check_onehot(x, name)
 
 
 def _as_onehot_batch(X: np.ndarray | Sequence[str], name: str = "X") -> np.ndarray:
-    """Return a float32 copy of a batch ``(n, length, 4)``; a list of equal-length strings is encoded."""
+    """A float32 copy of a batch ``(n, length, 4)``; a list of equal-length DNA strings is encoded."""
     if isinstance(X, str):
-        raise ValueError(f"{name} must be several sequences, got a single string")
-    if len(X) > 0 and isinstance(X[0], str):
-        lengths = {len(seq) for seq in X}
+        raise fail(
+            name, X, "several sequences (a list of strings or an (n, length, 4) array), not one string"
+        )
+    if isinstance(X, (list, tuple)) and len(X) > 0 and all(isinstance(seq, str) for seq in X):
+        lengths = sorted({len(seq) for seq in X})
         if len(lengths) != 1:
-            raise ValueError(
-                f"{name}: sequences must all have the same length, got lengths {sorted(lengths)}"
-            )
-        return one_hot_batch(X, lengths.pop())
-    array = np.array(X, dtype=np.float32)
-    if array.ndim != 3 or array.shape[2] != len(DNA_ALPHABET) or len(array) == 0:
-        raise ValueError(
-            f"{name} must be a non-empty batch of shape (n, length, 4) in A, C, G, T order, got shape "
-            f"{array.shape}"
-        )
-    _check_onehot_values(array.reshape(-1, len(DNA_ALPHABET)), name)
-    return array
-
-
-def _check_onehot_values(rows: np.ndarray, name: str) -> None:
-    """Each row must be all zeros (``N`` or padding) or exactly one 1: a one-hot encoding."""
-    bad_rows = ~((rows == 0) | (rows == 1)).all(axis=1) | (rows.sum(axis=1) > 1)
-    if bad_rows.any():
-        bad = int(np.flatnonzero(bad_rows)[0])
-        raise ValueError(
-            f"{name} is not one-hot: row {bad} is {rows[bad].tolist()}; expected a single 1 (or all "
-            "zeros for N) per position. Encode sequences with seqdl.encode.one_hot_encode."
-        )
+            raise fail(name, X, f"sequences of one length, got lengths {lengths}")
+        return one_hot_batch(X, lengths[0])
+    return check_onehot(X, name, batch=True)
 
 
 def _check_model_length(model, length: int) -> None:
@@ -76,18 +50,21 @@ def _check_model_length(model, length: int) -> None:
     shape = getattr(model, "input_shape", None)
     if isinstance(shape, tuple) and len(shape) == 3:
         if shape[2] != len(DNA_ALPHABET):
-            raise ValueError(f"the model expects {shape[2]} channels per position, not 4 (A, C, G, T)")
+            raise fail(
+                "model", model, f"a model of one-hot DNA (4 channels); it reads {shape[2]} per position"
+            )
         if shape[1] is not None and shape[1] != length:
-            raise ValueError(f"the model expects sequences of length {shape[1]}, got {length}")
+            raise fail("x", f"<{length} bp>", f"sequences of the model's length, {shape[1]} bp")
 
 
 def _one_value_per_sequence(output, n: int) -> np.ndarray:
     """Model output ``(n,)`` or ``(n, 1)`` as a float64 vector; anything else is an error."""
     values = np.asarray(output, dtype=np.float64)
     if values.shape not in ((n,), (n, 1)):
-        raise ValueError(
-            f"the model must return one value per sequence, shape ({n},) or ({n}, 1), got {values.shape}; "
-            "wrap the output you want to explain in its own keras.Model"
+        raise fail(
+            "model",
+            f"<output of shape {values.shape}>",
+            f"one value per sequence, shape ({n},) or ({n}, 1); wrap the output to explain in a keras.Model",
         )
     return values.reshape(n)
 
@@ -112,7 +89,8 @@ def predict(model, X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """
     import keras
 
-    X = np.asarray(X, dtype=np.float32)
+    X = check_array(X, "X", ndim=3, shape_text="(n, length, channels)").astype(np.float32)
+    batch_size = check_positive_int(batch_size, "batch_size")
     chunks = [
         _one_value_per_sequence(
             keras.ops.convert_to_numpy(model(X[i : i + batch_size], training=False)),
@@ -224,16 +202,14 @@ def integrated_gradients(
     """
     x = _as_onehot(x)
     _check_model_length(model, len(x))
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    steps = check_positive_int(steps, "steps")
     if baseline is None:
         baseline = np.zeros_like(x)
     else:
-        baseline = np.array(baseline, dtype=np.float32)
+        baseline = check_array(baseline, "baseline", ndim=2, last=4, shape_text=f"{x.shape}, the shape of x")
         if baseline.shape != x.shape:
-            raise ValueError(f"baseline must have the shape of x, {x.shape}, got {baseline.shape}")
-        if not np.isfinite(baseline).all():
-            raise ValueError("baseline contains NaN or infinite values")
+            raise fail("baseline", baseline, f"the shape of x, {x.shape}")
+        baseline = baseline.astype(np.float32)
     alphas = np.linspace(0.0, 1.0, steps + 1, dtype=np.float32)
     weights = np.full(steps + 1, 1.0 / steps)
     weights[[0, -1]] /= 2  # trapezoidal rule
@@ -289,9 +265,9 @@ def _activations(conv, X: np.ndarray, filter_index: int | None) -> np.ndarray:
     import keras
 
     if conv is None:
-        raise ValueError("the model has no Conv1D layer")
-    if filter_index is not None and not 0 <= filter_index < conv.filters:
-        raise ValueError(f"filter_index must be in 0..{conv.filters - 1}, got {filter_index}")
+        raise fail("model", "<keras.Model>", "a model whose first layers include a Conv1D")
+    if filter_index is not None:
+        filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=conv.filters - 1)
     if filter_index is None:
         layer = conv
     else:  # convolve with this one filter only: n_filters times less work than the whole layer
@@ -338,17 +314,14 @@ def filter_pwm(model, X: np.ndarray | Sequence[str], filter_index: int, top_k: i
     X = _as_onehot_batch(X)
     conv = _first_conv1d(model)
     if conv is None:
-        raise ValueError("the model has no Conv1D layer")
+        raise fail("model", "<keras.Model>", "a model whose first layers include a Conv1D")
     if tuple(conv.strides) != (1,) or tuple(conv.dilation_rate) != (1,):
-        raise ValueError("filter_pwm needs a first Conv1D with strides=1 and dilation_rate=1")
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= len(X):
-        raise ValueError(
-            f"top_k must be an integer between 1 and the number of sequences {len(X)}, got {top_k}"
-        )
+        raise fail("model", "<keras.Model>", "a first Conv1D with strides=1 and dilation_rate=1")
+    top_k = check_int(top_k, "top_k", minimum=1, maximum=len(X))
     width = conv.kernel_size[0]
     length = X.shape[1]
     if width > length:
-        raise ValueError(f"the filter ({width} bp) is wider than the sequences ({length} bp)")
+        raise fail("X", X, f"sequences at least as long as the filter ({width} bp)")
     activations = _activations(conv, X, filter_index)
     # Window start of each output position; Keras/TensorFlow pad (width - 1) // 2 zeros on the left.
     offset = (width - 1) // 2 if conv.padding == "same" else 0
@@ -379,14 +352,11 @@ def top_window(attributions: np.ndarray, width: int) -> int:
     int
         0-based start of the best window; the first one if several tie.
     """
-    scores = np.asarray(attributions, dtype=np.float64)
+    scores = check_array(attributions, "attributions", shape_text="(length, 4) or (length,)")
     if scores.ndim == 2 and scores.shape[1] == len(DNA_ALPHABET):
         scores = scores.sum(axis=1)
     if scores.ndim != 1:
-        raise ValueError(f"attributions must have shape (length, 4) or (length,), got {scores.shape}")
-    if not np.isfinite(scores).all():
-        raise ValueError("attributions contain NaN or infinite values")
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not 1 <= width <= len(scores):
-        raise ValueError(f"width must be an integer between 1 and the length {len(scores)}, got {width!r}")
+        raise fail("attributions", attributions, f"shape (length, 4) or (length,), got {scores.shape}")
+    width = check_int(width, "width", minimum=1, maximum=len(scores))
     window_sums = np.convolve(scores, np.ones(width), mode="valid")
     return int(np.argmax(window_sums))

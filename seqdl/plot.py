@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .encode import DNA_ALPHABET
+from .validate import check_choice, check_known, check_matrix4, check_probability_rows
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 # For thin lines on white: the palette without its yellow, which is hard to see there.
@@ -40,19 +41,15 @@ def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, kind: str =
     import logomaker
     import pandas as pd
 
-    matrix = np.asarray(matrix, dtype=float)
-    if matrix.ndim != 2 or matrix.shape[1] != 4:
-        raise ValueError(f"expected a (length, 4) matrix, got {matrix.shape}")
+    check_choice(kind, "kind", ("information", "weight"))
+    matrix = check_matrix4(matrix, "matrix")
     frame = pd.DataFrame(matrix, columns=list(DNA_ALPHABET))
     if kind == "information":
-        if not np.allclose(matrix.sum(axis=1), 1, atol=1e-3):
-            raise ValueError("kind='information' needs probabilities (rows summing to 1)")
+        check_probability_rows(matrix, "matrix")  # kind="information" draws probabilities in bits
         frame = logomaker.transform_matrix(frame, from_type="probability", to_type="information")
         ylabel = "information (bits)"
-    elif kind == "weight":
-        ylabel = "weight"
     else:
-        raise ValueError(f"kind must be 'information' or 'weight', got {kind!r}")
+        ylabel = "weight"
     ax = _axes(ax)
     logomaker.Logo(frame, ax=ax, color_scheme=BASE_COLORS)
     ax.set_xlabel("position (bp)")
@@ -72,7 +69,7 @@ def plot_training_curves(history: Mapping[str, list[float]] | object, metrics=("
         axes = axes[0]
     for ax, metric in zip(np.atleast_1d(axes), metrics):
         if metric not in logs:
-            raise KeyError(f"{metric!r} is not in the history; it has {sorted(logs)}")
+            check_known(metric, "metrics", sorted(logs), "metric of this history")
         epochs = np.arange(1, len(logs[metric]) + 1)
         ax.plot(epochs, logs[metric], color=OKABE_ITO[4], marker="o", label="training")
         if f"val_{metric}" in logs:

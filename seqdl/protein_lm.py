@@ -8,14 +8,12 @@ not results.
 
 From model outputs to biology: :func:`mean_pool` and :func:`embed` give one vector per protein;
 :func:`masked_marginal_score` and :func:`masked_marginals` give zero-shot mutation-effect scores
-(Meier et al. 2021). :func:`encoder_block` and :func:`transformer_classifier` are the small
-from-scratch Keras transformer of chapter 10, for comparison. ``torch``, ``transformers`` and
-``keras`` are imported only when used.
+(Meier et al. 2021). The small from-scratch Keras transformer of chapter 10 is in
+:mod:`seqdl.models`. ``torch`` and ``transformers`` are imported only when used.
 """
 
 from __future__ import annotations
 
-import functools
 import tempfile
 import urllib.error
 import urllib.request
@@ -26,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .encode import PROTEIN_ALPHABET, _check_protein
+from .encode import PROTEIN_ALPHABET
+from .validate import check_array, check_int, check_positive_int, check_protein, check_sequences, fail
 
 ESM2_8M = "facebook/esm2_t6_8M_UR50D"  # 8 M parameters, 6 layers, 320-dim embeddings
 # ESM-2's 33 tokens in id order, as in every facebook/esm2_* vocab.txt.
@@ -173,17 +172,14 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     -------
     numpy.ndarray, shape=(n, dim)
     """
-    hidden = np.asarray(hidden, dtype=np.float64)
-    mask = np.asarray(mask).astype(np.float64)
-    if hidden.ndim != 3 or mask.shape != hidden.shape[:2]:
-        raise ValueError(
-            f"expected hidden (n, length, dim) and mask (n, length), got {hidden.shape} and {mask.shape}"
-        )
+    hidden = check_array(hidden, "hidden", ndim=3, shape_text="(n, length, dim)")
+    mask = check_array(mask, "mask", ndim=2, shape_text=f"(n, length) = {hidden.shape[:2]}")
+    if mask.shape != hidden.shape[:2] or not np.isin(mask, (0, 1)).all():
+        raise fail("mask", mask, f"True/False (or 1/0) of shape {hidden.shape[:2]}, one per token of hidden")
     counts = mask.sum(axis=1)
     if (counts == 0).any():
-        raise ValueError(
-            f"sequence {int(np.flatnonzero(counts == 0)[0])} has no position to average (all masked)"
-        )
+        row = int(np.flatnonzero(counts == 0)[0])
+        raise fail("mask", mask, f"at least one position to average per sequence; row {row} is all False")
     return (hidden * mask[..., None]).sum(axis=1) / counts[:, None]
 
 
@@ -195,7 +191,8 @@ def embed(seqs: Sequence[str], lm: ProteinLM, batch_size: int = 32) -> np.ndarra
     """
     import torch
 
-    seqs = [_check_protein(s) for s in seqs]
+    seqs = [check_protein(s, f"seqs[{i}]") for i, s in enumerate(check_sequences(seqs, "seqs"))]
+    batch_size = check_positive_int(batch_size, "batch_size")
     order = np.argsort([len(s) for s in seqs], kind="stable")
     out = np.zeros((len(seqs), lm.hidden_size), dtype=np.float32)
     for start in range(0, len(seqs), batch_size):
@@ -222,7 +219,12 @@ def masked_marginal_score(logits: np.ndarray, wt_index: int, mt_index) -> np.nda
     wt_index, mt_index : int (``mt_index`` may be an array of ints)
         Token ids of the wild-type and mutant amino acids.
     """
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = check_array(logits, "logits", shape_text="(..., vocab_size)")
+    vocab = logits.shape[-1] if logits.ndim else 0
+    check_int(wt_index, "wt_index", minimum=0, maximum=vocab - 1)
+    mutants = np.asarray(mt_index)
+    if mutants.dtype.kind not in "iu" or mutants.size == 0 or mutants.min() < 0 or mutants.max() >= vocab:
+        raise fail("mt_index", mt_index, f"token ids (integers) between 0 and {vocab - 1}")
     shifted = logits - logits.max(axis=-1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     return np.take(log_probs, mt_index, axis=-1) - np.take(log_probs, wt_index, axis=-1)
@@ -237,7 +239,7 @@ def masked_marginals(seq: str, lm: ProteinLM):
     import pandas as pd
     import torch
 
-    seq = _check_protein(seq)
+    seq = check_protein(seq, "seq")
     tokenizer = lm.tokenizer
     ids = tokenizer([seq], return_tensors="pt")["input_ids"].repeat(len(seq), 1)
     positions = torch.arange(len(seq))
@@ -249,82 +251,3 @@ def masked_marginals(seq: str, lm: ProteinLM):
     scores = np.stack([masked_marginal_score(logits[i], wt_ids[i], aa_ids) for i in range(len(seq))], axis=1)
     columns = [f"{aa}{i + 1}" for i, aa in enumerate(seq)]
     return pd.DataFrame(scores, index=list(PROTEIN_ALPHABET), columns=columns)
-
-
-# --------------------------------------------------------------------------- from-scratch Keras model
-
-
-@functools.cache
-def _token_and_position_embedding():
-    import keras
-
-    class TokenAndPositionEmbedding(keras.layers.Layer):
-        """Learned token + position embeddings, ``(batch, length)`` ids -> ``(batch, length, dim)``."""
-
-        def __init__(self, vocab_size: int, max_len: int, dim: int, **kwargs):
-            super().__init__(**kwargs)
-            self.vocab_size, self.max_len, self.dim = vocab_size, max_len, dim
-            self.token = keras.layers.Embedding(vocab_size, dim)
-            self.position = keras.layers.Embedding(max_len, dim)
-
-        def call(self, ids):
-            positions = keras.ops.arange(keras.ops.shape(ids)[-1])
-            return self.token(ids) + self.position(positions)[None]
-
-        def get_config(self):
-            return super().get_config() | {
-                "vocab_size": self.vocab_size,
-                "max_len": self.max_len,
-                "dim": self.dim,
-            }
-
-    return TokenAndPositionEmbedding
-
-
-def encoder_block(x, attention_mask, num_heads: int, ff_dim: int, dropout: float = 0.1, name: str = "block"):
-    """One post-norm transformer encoder block (Vaswani et al. 2017), Keras functional API.
-
-    ``x``: ``(batch, length, dim)``; ``attention_mask``: ``(batch, 1, length)``, True at the keys
-    every query may attend to (the residues, not the padding). Self-attention and a feed-forward
-    network, each followed by dropout, a residual connection and layer normalisation.
-    """
-    from keras import layers
-
-    dim = x.shape[-1]
-    attention = layers.MultiHeadAttention(num_heads, dim // num_heads, dropout=dropout, name=f"{name}_mha")(
-        x, x, attention_mask=attention_mask
-    )
-    x = layers.LayerNormalization(name=f"{name}_norm1")(layers.Add()([x, layers.Dropout(dropout)(attention)]))
-    hidden = layers.Dense(ff_dim, activation="relu", name=f"{name}_ffn1")(x)
-    hidden = layers.Dense(dim, name=f"{name}_ffn2")(hidden)
-    return layers.LayerNormalization(name=f"{name}_norm2")(layers.Add()([x, layers.Dropout(dropout)(hidden)]))
-
-
-def transformer_classifier(
-    max_len: int,
-    vocab_size: int = len(PROTEIN_ALPHABET) + 1,
-    dim: int = 32,
-    num_heads: int = 4,
-    ff_dim: int = 64,
-    num_blocks: int = 1,
-    dropout: float = 0.1,
-):
-    """The small transformer encoder classifier of chapter 10 (Keras), one sigmoid output.
-
-    Input: integer tokens ``(n, length <= max_len)`` with 0 = padding (:func:`seqdl.encode.protein_batch`).
-    Token + learned position embeddings, ``num_blocks`` :func:`encoder_block` s, then the mean over
-    the residues. The padding mask is passed explicitly to every attention layer and to the pooling,
-    so padding cannot change a prediction.
-    """
-    import keras
-    from keras import layers
-
-    ids = keras.Input(shape=(None,), dtype="int32", name="tokens")
-    is_residue = keras.ops.not_equal(ids, 0)  # (batch, length)
-    attention_mask = keras.ops.expand_dims(is_residue, axis=1)  # (batch, 1, length): keys to attend to
-    x = _token_and_position_embedding()(vocab_size, max_len, dim, name="embedding")(ids)
-    for block in range(num_blocks):
-        x = encoder_block(x, attention_mask, num_heads, ff_dim, dropout, name=f"block{block}")
-    pooled = layers.GlobalAveragePooling1D(name="mean_over_residues")(x, mask=is_residue)
-    output = layers.Dense(1, activation="sigmoid", name="p_positive")(pooled)
-    return keras.Model(ids, output, name="transformer_classifier")

@@ -2,7 +2,7 @@
 
 Sequences are pasted into the page like a reader would; its predictions and its in-silico
 mutagenesis map must match Keras (the committed ``oct4_cnn.keras`` the page's graph model was
-converted from) within ``seqdl.deploy.BROWSER_TOLERANCE``, bad input must produce its message, and
+converted from) within ``BROWSER_TOLERANCE``, bad input must produce its message, and
 the browser console must stay free of errors.
 
 Which site is served (over http on 127.0.0.1, random port): ``$SEQDL_SITE`` if set, else the
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import LAUNCH_ARGS, chromium_executable
-from conftest import serve as serve_folder
+from browser import LAUNCH_ARGS, chromium_executable
+from browser import serve as serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ STATIC_SITE = ROOT / "book" / "_extra"
 MODEL_DIR = STATIC_SITE / "predictor" / "model"
 TIMEOUT_MS = 60_000
 N_PER_CLASS = 10  # real test-split peaks of each class pasted into the page
+BROWSER_TOLERANCE = 1e-5  # TensorFlow.js vs Keras, same weights, in probability (float32 rounding: ~1e-7)
 
 
 def site_root() -> Path:
@@ -71,8 +72,9 @@ def site(serve):
 def browser():
     executable = chromium_executable()
     if executable is None:
-        pytest.skip("no Chromium found: set $SEQDL_CHROMIUM or install chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.fail("no Chromium found: set $SEQDL_CHROMIUM or install chromium (apt-get install chromium)")
+    import playwright.sync_api as sync_api
+
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield browser
@@ -109,7 +111,8 @@ def page(console, site):
 @pytest.fixture(scope="module")
 def keras_model():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    keras = pytest.importorskip("keras")
+    import keras
+
     return keras.models.load_model(MODEL_DIR / "oct4_cnn.keras")
 
 
@@ -172,7 +175,6 @@ def wrap(sequence: str, width: int = 60, newline: str = "\n") -> str:
 
 def test_predictions_match_keras(page, keras_model, peaks):
     """20 real test peaks plus edge cases (N's, lower case, wrapped lines, CRLF) vs Keras."""
-    from seqdl.deploy import BROWSER_TOLERANCE
 
     ids, sequences, _ = peaks
     with_ns = sequences[0][:50] + "N" * 10 + sequences[0][60:190] + "n" * 10
@@ -200,12 +202,36 @@ def test_predictions_match_keras(page, keras_model, peaks):
     assert worst_ism <= BROWSER_TOLERANCE, f"mutagenesis map vs Keras: largest |difference| {worst_ism:.2e}"
 
 
+def test_every_test_peak_matches_keras_in_the_page_s_model(page, keras_model):
+    """All test-split peaks through the page's loaded graph model (the page's own encoder) vs Keras."""
+    from seqdl.data import load_oct4_mafk
+
+    sequences = load_oct4_mafk().test.x
+    browser = np.array(
+        page.evaluate(
+            """async (sequences) => {
+                const p = window.seqdlPredictor;
+                const input = tf.tensor3d(p.encode(sequences), [sequences.length, 200, 4]);
+                const output = p.state.model.predict(input);
+                const values = Array.from(await output.data());
+                input.dispose(); output.dispose();
+                return values;
+            }""",
+            sequences,
+        )
+    )
+    expected = keras_predict(keras_model, sequences)
+    worst = float(np.max(np.abs(browser - expected)))
+    print(f"browser vs Keras over {len(sequences)} test peaks: largest |difference| {worst:.2e}")
+    assert len(browser) == len(sequences) > 700
+    assert worst <= BROWSER_TOLERANCE, f"browser vs Keras over all test peaks: {worst:.2e}"
+
+
 def test_page_runs_the_pinned_tfjs_on_the_cpu_backend(page):
     assert page.evaluate("[tf.version.tfjs, tf.getBackend()]") == ["4.22.0", "cpu"]
 
 
 def test_plain_sequence_with_whitespace_is_one_record(page, keras_model, peaks):
-    from seqdl.deploy import BROWSER_TOLERANCE
 
     sequence = peaks[1][-1]
     rows, messages = submit(page, "  " + wrap(sequence, 70).replace("\n", " \n\t") + "\n\n")
@@ -237,7 +263,6 @@ def test_heat_map_uses_the_diverging_palette(page, keras_model, peaks):
 
 
 def test_examples_button_shows_page_and_keras_side_by_side(page):
-    from seqdl.deploy import BROWSER_TOLERANCE
 
     runs = page.get_attribute("body", "data-runs") or "0"
     page.click("#examples-button")
@@ -308,7 +333,7 @@ def test_page_opened_from_a_file_explains_what_to_do(console, site):
 def test_chapter_embeds_the_page(console, site):
     root, url = site
     if not (root / "book" / "06_deploy.html").is_file():
-        pytest.skip(f"{root} is not a built book with chapter 6")
+        pytest.fail(f"{root} is not a built book with chapter 6: run `make book`")
     page, errors = console
     page.goto(url + "book/06_deploy.html")
     frame_element = page.wait_for_selector("iframe[src$='predictor/index.html']")

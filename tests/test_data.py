@@ -1,4 +1,4 @@
-"""seqdl.data: registry, offline loaders (real package data), splits, online fetch, synthetic data."""
+"""seqdl.data: registry, offline loaders (real package data), splits, online fetch."""
 
 import hashlib
 import shutil
@@ -31,7 +31,7 @@ def test_oct4_mafk_chromosome_split_has_no_shared_chromosome():
     chroms = {name: {i.split(":")[0] for i in getattr(d, name).ids} for name in ("train", "val", "test")}
     assert chroms["val"] == {"chr7"} and chroms["test"] == {"chr8", "chr9"}
     assert not chroms["train"] & (chroms["val"] | chroms["test"])
-    assert all(len(s) == data.SEQ_LEN_OCT4_MAFK for s in d.train.x[:50])
+    assert all(len(s) == data.SEQ_LEN for s in d.train.x[:50])
     assert set(np.unique(d.train.y)) == {0, 1}
     assert "offline" in d.source
 
@@ -50,14 +50,20 @@ def test_random_split_is_seeded_and_stratified():
     c = data.load_oct4_mafk(split="random", seed=2)
     assert a.test.ids == b.test.ids and a.test.ids != c.test.ids
     assert abs(a.test.y.mean() - a.train.y.mean()) < 0.02
-    with pytest.raises(ValueError, match="split must be"):
-        data.load_oct4_mafk(split="by-gc")
 
 
 def test_amp_dedup_and_conflicts_dropped():
+    """Independent count from the raw file: every distinct peptide (any case) with a single label."""
     d = data.load_amp()
     seqs = d.train.x + d.val.x + d.test.x
-    assert len(seqs) == len(set(seqs)) == 4620
+    labels: dict[str, set[str]] = {}
+    raw = data.package_file("modlamp", "data", "AMPvsUniProt.csv").read_text().splitlines()[1:]
+    for line in raw:
+        peptide, label = line.split(",")
+        labels.setdefault(peptide.strip().upper(), set()).add(label.strip())
+    unambiguous = {peptide for peptide, found in labels.items() if len(found) == 1}
+    assert len(seqs) == len(set(seqs)) == len(unambiguous) < len(raw)
+    assert set(seqs) == unambiguous
     assert not set(d.train.x) & set(d.test.x)
 
 
@@ -195,39 +201,6 @@ def test_load_mnist_from_a_local_npz(tmp_path, monkeypatch):
     d = data.load_mnist(downloader=download)
     assert (len(d.train), len(d.val), len(d.test)) == (1000, 5000, 100)
     assert d.train.x.max() <= 1.0
-
-
-# ---- synthetic data
-
-
-def test_dinucleotide_shuffle_preserves_dinucleotides():
-    rng = np.random.default_rng(0)
-    seq = data.load_oct4_mafk().train.x[3]
-    shuffled = data.dinucleotide_shuffle(seq, rng)
-    pairs = lambda s: Counter(zip(s, s[1:]))  # noqa: E731
-    assert shuffled != seq
-    assert pairs(shuffled) == pairs(seq)
-    assert shuffled[0] == seq[0] and shuffled[-1] == seq[-1]
-    assert data.dinucleotide_shuffle("AC", rng) == "AC"
-
-
-def test_planted_motifs_positions_are_recorded():
-    from seqdl.motifs import jaspar_motif
-
-    planted = data.planted_motifs(n=200, length=100, seed=3)
-    ppm = jaspar_motif(planted.motif).ppm
-    consensus_hits = 0
-    for seq, label, start in zip(planted.seqs, planted.y, planted.starts):
-        assert len(seq) == 100
-        if label == 1:
-            window = encode.one_hot_encode(seq[start : start + planted.motif_length])
-            # the planted bases are likely under the motif: log-likelihood well above background
-            consensus_hits += np.log(ppm[window.astype(bool)]).sum() > np.log(0.25) * planted.motif_length
-        else:
-            assert start == -1
-    assert consensus_hits >= 95
-    again = data.planted_motifs(n=200, length=100, seed=3)
-    assert again.seqs == planted.seqs
 
 
 def test_load_pathmnist_from_a_local_npz_with_a_published_md5(tmp_path, monkeypatch):

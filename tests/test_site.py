@@ -9,14 +9,18 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from book_tools import CONFIG, toc_files
-from conftest import LAUNCH_ARGS, chromium_executable, serve
+from browser import LAUNCH_ARGS, chromium_executable, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 
-pytestmark = pytest.mark.skipif(
-    not (SITE / "index.html").exists(), reason="the book is not built: run `make book`"
-)
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(autouse=True, scope="module")
+def built_site():
+    if not (SITE / "index.html").exists():
+        pytest.fail("the book is not built: run `make book` (make test does it first)")
 
 
 NOTEBOOK_PAGES = [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
@@ -103,7 +107,7 @@ def test_no_tensorflow_start_up_noise_on_pages():
 def test_pages_open_in_chromium_without_console_errors():
     executable = chromium_executable()
     if executable is None:
-        pytest.skip("no Chromium found (set SEQDL_CHROMIUM or install chromium)")
+        pytest.fail("no Chromium found: install Debian's chromium or set SEQDL_CHROMIUM")
     from playwright.sync_api import sync_playwright
 
     problems = []
