@@ -15,9 +15,23 @@ from .validate import check_choice, check_known, check_matrix4, check_probabilit
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 # For thin lines on white: the palette without its yellow, which is hard to see there.
 LINE_COLORS = tuple(color for color in OKABE_ITO if color != "#F0E442")
+# One meaning for the book's two signed colours, in every chapter: blue lowers (the score, the
+# probability of the positive class, class 0), vermilion raises (class 1). Effects, attributions
+# and mutation maps use the diverging scale between them, white at zero (diverging_colormap).
+LOWER_COLOR = OKABE_ITO[4]  # blue #0072B2
+HIGHER_COLOR = OKABE_ITO[5]  # vermilion #D55E00
 # Classic logo colours are red/green/blue/orange; these Okabe-Ito choices keep A and T apart
 # for red-green colour-blind readers.
 BASE_COLORS = {"A": "#009E73", "C": "#0072B2", "G": "#E69F00", "T": "#D55E00"}
+
+
+def diverging_colormap(bad: str = "#b3b3b3"):
+    """The book's signed scale: blue (lowers) -- white (no effect) -- vermilion (raises); NaN in grey."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("seqdl_diverging", [LOWER_COLOR, "#ffffff", HIGHER_COLOR])
+    cmap.set_bad(bad)
+    return cmap
 
 
 def _axes(ax, figsize=(8, 2.2)):
@@ -28,7 +42,14 @@ def _axes(ax, figsize=(8, 2.2)):
     return ax
 
 
-def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, kind: str = "information"):
+def plot_logo(
+    matrix: np.ndarray,
+    ax=None,
+    title: str | None = None,
+    kind: str = "information",
+    ylabel: str | None = None,
+    start: int = 1,
+):
     """Draw a sequence logo from a ``(length, 4)`` matrix in A, C, G, T order.
 
     Parameters
@@ -37,6 +58,13 @@ def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, kind: str =
         ``kind="information"``: probabilities (rows sum to 1), drawn in bits.
         ``kind="weight"``: signed values such as attributions or PWM log-odds, drawn as they are
         (negative letters below the axis).
+    ax : matplotlib Axes, optional
+    title : str, optional
+    kind : {"information", "weight"}
+    ylabel : str, optional
+        Default ``"information (bits)"`` or ``"weight"``; say what a weight is (e.g. an attribution).
+    start : int
+        Position label of the first column (1-based, as biologists count; an offset for alignments).
     """
     import logomaker
     import pandas as pd
@@ -47,13 +75,16 @@ def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, kind: str =
     if kind == "information":
         check_probability_rows(matrix, "matrix")  # kind="information" draws probabilities in bits
         frame = logomaker.transform_matrix(frame, from_type="probability", to_type="information")
-        ylabel = "information (bits)"
+        default = "information (bits)"
     else:
-        ylabel = "weight"
+        default = "weight"
     ax = _axes(ax)
     logomaker.Logo(frame, ax=ax, color_scheme=BASE_COLORS)
+    step = max(1, int(np.ceil(len(matrix) / 10)))
+    ticks = np.arange(0, len(matrix), step)
+    ax.set_xticks(ticks, [str(t + start) for t in ticks])  # whole positions, never 2.5, 7.5, ...
     ax.set_xlabel("position (bp)")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(default if ylabel is None else ylabel)
     if title:
         ax.set_title(title)
     return ax

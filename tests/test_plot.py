@@ -37,3 +37,13 @@ def test_roc_pr_legend_reports_auroc():
     labels = [t.get_text() for t in roc_ax.get_legend().get_texts()]
     assert "perfect (AUROC 1.000)" in labels
     assert any("AP 1.000" in t.get_text() for t in pr_ax.get_legend().get_texts())
+
+
+def test_logo_ticks_whole_positions_and_diverging_scale():
+    ax = plot.plot_logo(np.full((15, 4), 0.25), start=3, ylabel="P")
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0] == "3" and all(label.isdigit() for label in labels) and ax.get_ylabel() == "P"
+    cmap = plot.diverging_colormap()
+    assert np.allclose(cmap(0.5)[:3], 1, atol=0.01)  # white at zero
+    assert cmap(0.0)[2] > cmap(0.0)[0] and cmap(1.0)[0] > cmap(1.0)[2]  # blue lowers, vermilion raises
+    plt.close("all")
