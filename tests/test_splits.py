@@ -1,8 +1,12 @@
 """seqdl.splits: shared k-mers between training and test sequences, checked against brute force."""
 
+import functools
+import time
+
 import numpy as np
 
 from seqdl import encode, splits
+from seqdl.validate import PROTEIN_ALPHABET
 
 
 def test_shared_kmers_equals_brute_force_on_both_strands():
@@ -20,3 +24,143 @@ def test_shared_kmers_equals_brute_force_on_both_strands():
         assert splits.shared_kmers(train, test, k, both_strands=strands).tolist() == brute(k, strands)
     found = splits.shared_kmers(train, test, 12, both_strands=True)
     assert found[3] and found[7] and not splits.shared_kmers(train, test, 12)[7]
+
+
+# --------------------------------------------------------------------------- identity clusters
+
+
+@functools.cache
+def amp_peptides():
+    from seqdl.data import load_amp
+
+    amp = load_amp()
+    parts = (amp.train, amp.val, amp.test)
+    return [s for p in parts for s in p.x], np.concatenate([p.y for p in parts])
+
+
+@functools.cache
+def lcs_aligner():
+    """An independent longest common subsequence: Biopython's aligner scoring 1 per match, 0 else."""
+    from Bio.Align import PairwiseAligner
+
+    return PairwiseAligner(mode="global", match_score=1, mismatch_score=0, gap_score=0)
+
+
+def mutate(rng, seq: str, n: int) -> str:
+    """``seq`` with ``n`` residues substituted at distinct random positions."""
+    residues = list(seq)
+    for position in rng.choice(len(seq), n, replace=False):
+        residues[position] = rng.choice([aa for aa in PROTEIN_ALPHABET if aa != seq[position]])
+    return "".join(residues)
+
+
+def test_sequence_identity_counts_identities_of_biopythons_alignment():
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list(PROTEIN_ALPHABET), rng.integers(8, 60))) for _ in range(30)]
+    seqs += [mutate(rng, seqs[0], 3), seqs[1][5:20]]
+    aligner = splits._aligner()
+    for a, b in zip(seqs, seqs[1:] + seqs[:1]):
+        counts = aligner.align(a, b)[0].counts()
+        assert splits.sequence_identity(a, b) == counts.identities / max(len(a), len(b))
+    assert splits.sequence_identity("GIGKFLHSAKKFGKAFVGEIMNS", "gigkflhsakkfgkafvgeimns") == 1.0
+    assert splits.sequence_identity(seqs[0], seqs[-2]) == (len(seqs[0]) - 3) / len(seqs[0])
+    assert splits.sequence_identity(seqs[1], seqs[-1]) == 15 / len(seqs[1])  # over the longer
+
+
+def test_lcs_bound_equals_an_independent_longest_common_subsequence():
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("KLAGR"), rng.integers(1, 90))) for _ in range(40)]
+    tokens = splits._tokens(seqs)
+    lengths = np.array([len(s) for s in seqs])
+    pairs = np.array([(i, j) for i in range(40) for j in range(40) if i != j and lengths[i] <= 64])
+    found = splits._lcs_lengths(pairs, tokens, lengths)
+    assert found.tolist() == [lcs_aligner().score(seqs[i], seqs[j]) for i, j in pairs]
+
+
+def test_planted_families_are_clustered_and_unrelated_peptides_are_not():
+    rng = np.random.default_rng(2)
+    parents = ["".join(rng.choice(list(PROTEIN_ALPHABET), 30)) for _ in range(6)]
+    family = {}
+    seqs = []
+    for f, parent in enumerate(parents):
+        for n_changes in (0, 3, 6, 9):  # 100 % down to 70 % identical to the parent
+            family[len(seqs)] = f
+            seqs.append(mutate(rng, parent, n_changes))
+    clusters = splits.identity_clusters(seqs)
+    for i in family:
+        for j in family:
+            assert (clusters[i] == clusters[j]) == (family[i] == family[j])
+    assert sorted(np.unique(clusters)) == list(range(6))
+    assert (splits.identity_clusters(seqs, threshold=0.95) != clusters).any()
+
+
+def test_single_linkage_joins_chains_below_the_threshold_end_to_end():
+    rng = np.random.default_rng(3)
+    chain = ["".join(rng.choice(list(PROTEIN_ALPHABET), 40))]
+    for _ in range(5):  # each step changes 12 of 40 residues: 70 % identical to the previous one
+        chain.append(mutate(rng, chain[-1], 12))
+    assert splits.sequence_identity(chain[0], chain[-1]) <= 0.5  # the ends are unrelated...
+    assert len(set(splits.identity_clusters(chain))) == 1  # ...but linked through the middle
+
+
+def brute_force_cross_pairs(dataset, sample, rng, threshold=0.5):
+    """Every (sampled test peptide, training or validation peptide) pair above ``threshold``."""
+    others = list(dataset.train.x) + list(dataset.val.x)
+    found = []
+    for i in rng.choice(len(dataset.test.x), sample, replace=False):
+        a = dataset.test.x[i]
+        for b in others:
+            if lcs_aligner().score(a, b) <= threshold * max(len(a), len(b)):  # cannot exceed
+                continue
+            if splits.sequence_identity(a, b) > threshold:
+                found.append((a, b))
+    return found
+
+
+def test_cluster_split_of_the_amp_data_has_no_cross_split_homologs():
+    from seqdl.data import load_amp
+
+    amp = load_amp()
+    start = time.perf_counter()
+    clustered = splits.split_by_identity(amp, seed=0)
+    assert time.perf_counter() - start < 60  # a few seconds on an idle laptop
+    rng = np.random.default_rng(0)
+    assert brute_force_cross_pairs(clustered, 40, rng) == []
+    # the same check finds the leak of the random split, so it can fail
+    assert len(brute_force_cross_pairs(amp, 40, np.random.default_rng(0))) > 10
+    # and what the issue measured: no test peptide shares a 15-mer with a same-class training one
+    for label in (0, 1):
+        train = [s for s, y in zip(clustered.train.x, clustered.train.y) if y == label]
+        test = [s for s, y in zip(clustered.test.x, clustered.test.y) if y == label]
+        assert not splits.shared_kmers(train, test, 15).any()
+
+
+def test_split_by_identity_keeps_every_peptide_once_and_is_seeded():
+    from seqdl.data import load_amp
+
+    amp = load_amp()
+    a, b, c = (splits.split_by_identity(amp, seed=s) for s in (0, 0, 1))
+    pooled = sorted(zip(amp.train.ids + amp.val.ids + amp.test.ids, amp.train.x + amp.val.x + amp.test.x))
+    assert sorted(zip(a.train.ids + a.val.ids + a.test.ids, a.train.x + a.val.x + a.test.x)) == pooled
+    assert (a.train.ids, a.val.ids, a.test.ids) == (b.train.ids, b.val.ids, b.test.ids)
+    assert a.test.ids != c.test.ids
+    assert "identity" in a.source and amp.source in a.source
+    for split, share in ((a.train, 0.8), (a.val, 0.1), (a.test, 0.1)):
+        for label, total in zip((0, 1), np.bincount(np.concatenate([amp.train.y, amp.val.y, amp.test.y]))):
+            assert abs((split.y == label).sum() / total - share) < 0.01  # stratified
+
+
+def test_cluster_split_never_splits_a_cluster_and_uses_every_index_once():
+    rng = np.random.default_rng(4)
+    clusters = rng.integers(0, 60, 500)
+    y = rng.integers(0, 2, 500)
+    train, val, test = splits.cluster_split(clusters, y, (0.6, 0.2, 0.2), seed=3)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(500))
+    sides = [set(clusters[part]) for part in (train, val, test)]
+    assert not (sides[0] & sides[1] or sides[0] & sides[2] or sides[1] & sides[2])
+    again = splits.cluster_split(clusters, y, (0.6, 0.2, 0.2), seed=3)
+    assert all(np.array_equal(x, z) for x, z in zip((train, val, test), again))
+    other = splits.cluster_split(clusters, y, (0.6, 0.2, 0.2), seed=4)
+    assert not np.array_equal(other[2], test)
+    for part, share in zip((train, val, test), (0.6, 0.2, 0.2)):
+        assert abs(len(part) / 500 - share) < 0.05
