@@ -1,10 +1,11 @@
 """seqdl.protein_lm: ESM-2 vocabulary and offline fallback, pooling, masked marginals, Keras model.
 
 Pooling and scoring are checked against independent references (a plain loop, torch's
-log_softmax); the offline path is made hermetic by making the Hub and the cache unavailable.
-Nothing here needs a network.
+log_softmax); the offline path is made hermetic by making the Hub and the cache unavailable, and
+the online path runs against a mirror of the Hub on 127.0.0.1. Nothing here needs a network.
 """
 
+import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -155,3 +156,168 @@ def test_masked_marginals_match_one_masked_forward_pass(tiny):
     aa_ids = tiny.tokenizer.convert_tokens_to_ids(list(PROTEIN_ALPHABET))
     expected = log_p[aa_ids] - log_p[tiny.tokenizer.convert_tokens_to_ids("K")]
     np.testing.assert_allclose(scores["K4"].to_numpy(), expected, atol=1e-5)
+
+
+# --------------------------------------------------------------------------- the online path, offline
+
+COMMIT = "5c6b2a7e0d1f4b3a9c8e7d6f5a4b3c2d1e0f9a8b"  # any 40 hex digits: the Hub names revisions so
+LFS_SUFFIXES = (".safetensors", ".bin")  # weights are Git LFS files: the Hub redirects them to a CDN
+
+
+class HubMirror:
+    """A tiny Hugging Face Hub on 127.0.0.1, answering as huggingface_hub 1.x expects.
+
+    Read from huggingface_hub's ``file_download.py`` and ``utils/_http.py``: a file is fetched with
+    ``HEAD {endpoint}/{repo_id}/resolve/{revision}/{filename}`` (relative redirects followed, absolute
+    ones not), whose answer must carry ``X-Repo-Commit``, an ``ETag`` (``X-Linked-Etag`` for LFS) and
+    a size (``Content-Length`` / ``X-Linked-Size``), then ``GET`` of that URL or of the LFS
+    ``Location``. A missing file is ``404`` with ``X-Error-Code: EntryNotFound``, an unknown repo
+    ``404`` with ``RepoNotFound``. ``transformers`` also lists ``/api/models/{repo_id}/tree/...``.
+    """
+
+    def __init__(self, repos: dict[str, dict[str, bytes]], layout: dict[str, str]):
+        import hashlib
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[tuple[str, str]] = []
+        self.blobs = {
+            hashlib.sha256(data).hexdigest(): data for files in repos.values() for data in files.values()
+        }
+        mirror = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status, headers=(), body=b"", send_body=True):
+                self.send_response(status)
+                for key, value in dict(headers).items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(body)
+
+            def _answer(self, send_body):
+                path = self.path.split("?")[0]
+                mirror.requests.append((self.command, self.path))
+                if path.startswith("/lfs/") and path[5:] in mirror.blobs:
+                    return self._reply(200, body=mirror.blobs[path[5:]], send_body=send_body)
+                if path.startswith("/api/models/"):
+                    return self._tree(path.removeprefix("/api/models/"), send_body)
+                for repo_id, files in repos.items():
+                    prefix = f"/{repo_id}/{layout.get(repo_id, 'resolve/main')}/"
+                    if path.startswith(prefix):
+                        return self._file(files, path.removeprefix(prefix), send_body)
+                self._reply(404, {"X-Error-Code": "RepoNotFound"}, b'{"error":"Repository not found"}')
+
+            def _file(self, files, name, send_body):
+                commit = {"X-Repo-Commit": COMMIT}
+                if name not in files:
+                    return self._reply(404, commit | {"X-Error-Code": "EntryNotFound"}, send_body=send_body)
+                data = files[name]
+                if name.endswith(LFS_SUFFIXES):  # as the Hub does: a redirect to the CDN, linked headers
+                    sha = hashlib.sha256(data).hexdigest()
+                    host = f"http://127.0.0.1:{self.server.server_address[1]}"
+                    linked = {"X-Linked-Etag": f'"{sha}"', "X-Linked-Size": str(len(data))}
+                    return self._reply(302, commit | linked | {"Location": f"{host}/lfs/{sha}"})
+                git_sha1 = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+                self._reply(200, commit | {"ETag": f'"{git_sha1}"'}, data, send_body)
+
+            def _tree(self, rest, send_body):
+                for repo_id, files in repos.items():
+                    if rest == f"{repo_id}/tree/main":
+                        entries = [
+                            {"type": "file", "oid": "0" * 40, "size": len(d), "path": n}
+                            for n, d in files.items()
+                        ]
+                        return self._reply(
+                            200, {"Content-Type": "application/json"}, json.dumps(entries).encode()
+                        )
+                    if rest.startswith(f"{repo_id}/tree/main/"):
+                        return self._reply(404, {"X-Error-Code": "EntryNotFound"}, send_body=send_body)
+                self._reply(404, {"X-Error-Code": "RepoNotFound"}, send_body=send_body)
+
+            def do_HEAD(self):
+                self._answer(send_body=False)
+
+            def do_GET(self):
+                self._answer(send_body=True)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+LOAD_IN_A_FRESH_PROCESS = """
+import json, sys
+import torch
+from seqdl import protein_lm
+
+results = {}
+peptide, *names = sys.argv[1:]  # argv[0] is "-c"
+for name in names:
+    lm = protein_lm.load_esm2(name, timeout=10.0)
+    batch = lm.tokenizer([peptide], return_tensors="pt")
+    with torch.inference_mode():
+        logits = lm.model(**batch).logits[0].tolist()
+    results[name] = {"pretrained": lm.pretrained, "name": lm.name, "logits": logits}
+print("RESULTS" + json.dumps(results))
+"""
+
+
+def test_load_esm2_downloads_from_a_hub_in_the_real_layout(tmp_path):
+    """The online path of load_esm2, end to end, against a local mirror of the Hub.
+
+    huggingface_hub reads HF_ENDPOINT and HF_HOME when it is imported, so the load runs in a fresh
+    process. Three repositories: the real layout (must load as pre-trained, with the served
+    weights), one without its weights file and one served under a wrong URL layout (both must fall
+    back to the untrained stand-in, so this test fails if the client's requests change).
+    """
+    import subprocess
+    import sys
+
+    served = protein_lm.tiny_esm2(seed=7, hidden_size=16, num_layers=1, num_heads=2)
+    folder = tmp_path / "saved"
+    served.model.save_pretrained(folder)
+    served.tokenizer.save_pretrained(folder)
+    files = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"} <= set(files)
+    real, missing, wrong = protein_lm.ESM2_8M, "seqdl-test/no-weights", "seqdl-test/wrong-layout"
+    repos = {real: files, missing: {k: v for k, v in files.items() if k != "model.safetensors"}, wrong: files}
+    mirror = HubMirror(repos, layout={wrong: "blob/main"})  # GitHub's layout, not the Hub's
+    home = tmp_path / "hf_home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "TRANSFORMERS_"))}
+    env |= {"HF_ENDPOINT": mirror.endpoint, "HF_HOME": str(home), "HF_HUB_DISABLE_TELEMETRY": "1"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", LOAD_IN_A_FRESH_PROCESS, PEPTIDES[0], real, missing, wrong],
+            env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        mirror.close()
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads(result.stdout.split("RESULTS", 1)[1])
+
+    assert results[real]["pretrained"] and results[real]["name"] == real
+    batch = served.tokenizer([PEPTIDES[0]], return_tensors="pt")
+    with torch.inference_mode():
+        expected = served.model(**batch).logits[0].numpy()
+    np.testing.assert_allclose(np.array(results[real]["logits"]), expected, atol=1e-5)  # the served weights
+    for name in (missing, wrong):
+        assert not results[name]["pretrained"], f"{name} should have fallen back to the stand-in"
+    assert result.stdout.count("Could not load") == 2 and "Traceback" not in result.stdout
+
+    resolved = {path for method, path in mirror.requests if method == "GET" and "/resolve/main/" in path}
+    assert {
+        f"/{real}/resolve/main/{name}" for name in ("config.json", "vocab.txt", "tokenizer_config.json")
+    } <= resolved
+    assert any(method == "GET" and path.startswith("/lfs/") for method, path in mirror.requests)
+    snapshot = home / "hub" / "models--facebook--esm2_t6_8M_UR50D" / "snapshots" / COMMIT
+    assert (home / "hub" / "models--facebook--esm2_t6_8M_UR50D" / "refs" / "main").read_text() == COMMIT
+    assert (snapshot / "model.safetensors").read_bytes() == files["model.safetensors"]
