@@ -14,7 +14,7 @@ import sys
 
 import nbformat
 import pytest
-from exercise_tools import ROOT
+from exercise_notebooks import ROOT
 
 spec = importlib.util.spec_from_file_location("nbgrader_course", ROOT / "tools" / "nbgrader_course.py")
 nbgrader_course = importlib.util.module_from_spec(spec)

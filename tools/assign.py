@@ -1,16 +1,19 @@
 """Generate every exercise from its master notebook: ``make assign`` runs this.
 
 For each ``solutions/NN_name.ipynb`` (Otter Assign format) it runs ``otter assign`` into a temporary
-folder (which also runs all tests against the master, so a broken master fails here) and writes
+folder (to split the master into the student notebook and the test files) and writes
 
 * ``exercises/NN_name.ipynb`` -- the student notebook. Its first code cell installs what Colab
   lacks and writes the **public** tests into ``tests/`` next to the notebook, so ``grader.check``
   works in Colab, where a notebook is opened as a single file. Otter's own ``%pip`` cell is
   dropped (the setup cell does that job) and the Otter initialisation cell follows the setup cell.
-* ``autograder/NN_name/tests/*.py`` -- all tests, hidden ones included;
-* ``autograder/NN_name/autograder.zip`` -- the Gradescope autograder, with a stable name and
-  fixed timestamps so that regenerating it gives the same bytes;
-* ``autograder/NN_name/otter_config.json``.
+* ``autograder/NN_name/tests/*.py`` -- all tests, hidden ones included, and ``assignment.json``
+  (questions, points, the grading seed);
+* ``autograder/NN_name/autograder.zip`` -- what both the project's grader and Gradescope read:
+  those files, the student notebook as the grading template, the grader (``autograder/grade.py``,
+  ``autograder/grading/``) and Gradescope's ``setup.sh`` and ``run_autograder``
+  (``autograder/gradescope/``); entries sorted and timestamps fixed, so that regenerating it gives
+  the same bytes.
 
 Everything generated is deterministic (cell ids, zip entries), so ``--check`` can regenerate into a
 temporary folder and report any committed file that differs from what the masters produce.
@@ -23,6 +26,7 @@ import filecmp
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -54,11 +58,11 @@ def masters() -> list[Path]:
     return sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
-def run_otter_assign(master: Path, out: Path) -> None:
+def run_otter_assign(master: Path, out: Path, python: str = sys.executable) -> None:
     # --no-run-tests: Otter would run the master in a kernel with Otter inside it, and the book's
     # runtime kernel deliberately has no Otter (its requirements conflict with Colab's). The masters
     # are checked by the project's own grader instead (tests/test_grader.py: full marks).
-    cmd = [sys.executable, "-m", "otter", "assign", "--no-run-tests", str(master), str(out)]
+    cmd = [python, "-m", "otter", "assign", "--no-run-tests", str(master), str(out)]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=master.parent)
     if result.returncode != 0 or "failed" in result.stdout.lower():
         raise RuntimeError(f"otter assign failed for {master.name}:\n{result.stdout}\n{result.stderr}")
@@ -97,18 +101,6 @@ def student_notebook(otter_student: Path, public_tests: dict[str, str]) -> nbfor
     return nb
 
 
-def deterministic_zip(source: Path, target: Path) -> None:
-    """Copy a zip with entries sorted and timestamps fixed, so identical content gives identical bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in sorted(src.infolist(), key=lambda i: i.filename):
-            clean = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            clean.external_attr = info.external_attr
-            clean.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(clean, src.read(info.filename))
-    target.write_bytes(buffer.getvalue())
-
-
 def gradescope_requirements() -> str:
     """Requirements of the Gradescope image: the book's runtime pins, with Colab's CPU build of torch.
 
@@ -133,6 +125,38 @@ def gradescope_requirements() -> str:
     return "\n".join(lines) + "\n"
 
 
+def deterministic_zip(entries: dict[str, bytes], target: Path) -> None:
+    """A zip with entries sorted and timestamps fixed, so identical content gives identical bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.external_attr = (0o755 if name in EXECUTABLE else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entries[name])
+    target.write_bytes(buffer.getvalue())
+
+
+EXECUTABLE = {"setup.sh", "run_autograder"}
+
+
+def autograder_entries(config: dict, template: bytes, tests: dict[str, bytes]) -> dict[str, bytes]:
+    """Everything the project's grader and Gradescope read, in one zip (autograder/grading/assignment.py)."""
+    entries = {
+        "assignment.json": (json.dumps(config, indent=1, sort_keys=True) + "\n").encode(),
+        "template.ipynb": template,
+        **{f"tests/{name}": data for name, data in tests.items()},
+        "grade.py": (ROOT / "autograder" / "grade.py").read_bytes(),
+        "requirements.txt": gradescope_requirements().encode(),
+        "requirements-nodeps.txt": (ROOT / "requirements-nodeps.txt").read_bytes(),
+    }
+    for path in sorted((ROOT / "autograder" / "grading").glob("*.py")):
+        entries[f"grading/{path.name}"] = path.read_bytes()
+    for path in sorted((ROOT / "autograder" / "gradescope").iterdir()):
+        entries[path.name] = path.read_bytes()
+    return entries
+
+
 def generate(master: Path, exercises: Path, autograder: Path) -> list[Path]:
     """Generate one exercise's student notebook and autograder; return the files written."""
     name = master.stem
@@ -148,14 +172,88 @@ def generate(master: Path, exercises: Path, autograder: Path) -> list[Path]:
         if target.exists():
             shutil.rmtree(target)
         (target / "tests").mkdir(parents=True)
+        tests = {}
         for test in sorted((out / "autograder" / "tests").glob("*.py")):
-            shutil.copyfile(test, target / "tests" / test.name)
+            tests[test.name] = test.read_bytes()
+            (target / "tests" / test.name).write_bytes(tests[test.name])
             written.append(target / "tests" / test.name)
-        shutil.copyfile(out / "autograder" / "otter_config.json", target / "otter_config.json")
-        (zip_path,) = (out / "autograder").glob("*.zip")
-        deterministic_zip(zip_path, target / "autograder.zip")
-        written += [target / "otter_config.json", target / "autograder.zip"]
+        otter = json.loads((out / "autograder" / "otter_config.json").read_text())
+        config = {
+            "name": otter["assignment_name"],
+            "questions": {t[:-3]: _points(tests[t].decode()) for t in sorted(tests)},
+            "seed_variable": otter.get("seed_variable"),
+            "seed": otter.get("seed"),
+        }
+        (target / "assignment.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
+        entries = autograder_entries(config, written[0].read_bytes(), tests)
+        deterministic_zip(entries, target / "autograder.zip")
+        written += [target / "assignment.json", target / "autograder.zip"]
     return written
+
+
+def _points(source: str) -> float:
+    match = re.search(r"^points = ([0-9.]+)$", source, flags=re.M)
+    if match is None:
+        raise ValueError("a test file without `points = ...`")
+    return float(match.group(1))
+
+
+MANIFEST = ROOT / "autograder" / "generated.json"
+
+
+def generator_inputs() -> list[Path]:
+    """Every file the generated exercises and autograders depend on."""
+    names = ["tools/assign.py", "tools/notebook_setup.py", "pyproject.toml", "requirements.txt"]
+    names += ["requirements-nodeps.txt", "requirements-tools.txt", "autograder/grade.py", "_config.yml"]
+    files = [*masters(), *(ROOT / name for name in names)]
+    files += sorted((ROOT / "autograder" / "grading").glob("*.py")) + sorted(
+        (ROOT / "autograder" / "gradescope").iterdir()
+    )
+    return files
+
+
+def generated_outputs() -> list[Path]:
+    files = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb")) + [
+        ROOT / "solutions" / "gradescope-requirements.txt"
+    ]
+    for master in masters():
+        folder = ROOT / "autograder" / master.stem
+        files += [
+            folder / "autograder.zip",
+            folder / "assignment.json",
+            *sorted((folder / "tests").glob("*.py")),
+        ]
+    return files
+
+
+def _digests(paths: list[Path]) -> dict[str, str]:
+    return {
+        p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in paths
+        if p.is_file()
+    }
+
+
+def write_manifest() -> None:
+    """Record what the generated files were made from and what they are (checked fast by the tests)."""
+    manifest = {"inputs": _digests(generator_inputs()), "outputs": _digests(generated_outputs())}
+    MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def manifest_problems() -> list[str]:
+    """Inputs changed since the last ``make assign``, or generated files edited by hand (hashes only)."""
+    if not MANIFEST.is_file():
+        return ["autograder/generated.json is missing: run `make assign`"]
+    manifest = json.loads(MANIFEST.read_text())
+    problems = []
+    for label, recorded, now in (
+        ("changed since `make assign`", manifest["inputs"], _digests(generator_inputs())),
+        ("edited by hand (generated by `make assign`)", manifest["outputs"], _digests(generated_outputs())),
+    ):
+        for path in sorted(set(recorded) | set(now)):
+            if recorded.get(path) != now.get(path):
+                problems.append(f"{path}: {label}")
+    return problems
 
 
 def check() -> list[str]:
@@ -197,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         files = generate(master, ROOT / "exercises", ROOT / "autograder")
         print(f"{master.name}: wrote {len(files)} files")
     (ROOT / "exercises").touch()  # the folder's time stamp says when the exercises were last generated
+    if not args.only:
+        write_manifest()
     return 0
 
 

@@ -21,6 +21,8 @@ def test_q1_lower_case(one_hot_encode):
     assert callable(one_hot_encode), 'define one_hot_encode(seq) in the cell above and run it'
     lower, upper = (one_hot_encode('acgtt'), one_hot_encode('ACGTT'))
     assert isinstance(lower, np.ndarray) and lower.shape == (5, 4), "'acgtt' should give a (5, 4) array"
+    lower, upper = (np.asarray(lower), np.asarray(upper))
+    assert np.array_equal(upper, np.eye(4)[[0, 1, 2, 3, 3]]), "'ACGTT' is encoded wrongly"
     assert np.array_equal(lower, upper), "lower-case bases mean the same as upper case: 'acgtt' == 'ACGTT'"
 
 @test_case(points=0.5, hidden=True)
@@ -44,15 +46,19 @@ def test_q1_random_sequences(one_hot_encode):
 
 @test_case(points=0.5, hidden=True)
 def test_q1_rejects_invalid_characters(one_hot_encode):
-    for bad in ('ACXT', 'AC GT', 'ACGU', 'AC-T'):
+    one_hot_encode('ACGTNacgtn')
+    for bad, char in (('ACXT', 'X'), ('AC GT', ' '), ('ACGU', 'U'), ('AC-T', '-')):
         try:
             one_hot_encode(bad)
-        except ValueError:
+        except ValueError as err:
+            assert repr(char) in str(err) or (char != ' ' and char in str(err)), f'one_hot_encode({bad!r}) raised ValueError, but its message should name the character {char!r}'
             continue
         raise AssertionError(f'one_hot_encode({bad!r}) must raise ValueError: only A, C, G, T, N are DNA')
 
 @test_case(points=0.5, hidden=True)
 def test_q1_empty_and_own_code(one_hot_encode):
-    assert one_hot_encode('').shape == (0, 4), 'an empty sequence gives an array of shape (0, 4)'
+    import numpy as np
+    assert np.asarray(one_hot_encode('')).shape == (0, 4), 'an empty sequence gives an array of shape (0, 4)'
+    assert np.array_equal(np.asarray(one_hot_encode('G')), [[0, 0, 1, 0]]), "'G' should give [[0, 0, 1, 0]]"
     assert getattr(one_hot_encode, '__module__', '') != 'seqdl.encode', 'write your own one_hot_encode'
 

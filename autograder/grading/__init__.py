@@ -1,0 +1,1 @@
+"""The project's grader: sandboxed submissions, trusted tests (see autograder/grade.py)."""
