@@ -12,6 +12,7 @@ TOOLS  := .venv-tools
 COLAB  := .venv-colab
 BIN    := $(VENV)/bin
 TBIN   := $(TOOLS)/bin
+UV     := $(TBIN)/uv
 STAMP  := $(VENV)/.installed
 TSTAMP := $(TOOLS)/.installed
 # The kernelspec `python3` that the tools find first: the runtime's interpreter.
@@ -35,38 +36,41 @@ help:
 
 env: $(STAMP) $(TSTAMP)
 
-# TensorFlow.js for chapter 6's page, from the pinned npm package (never a CDN).
+# The site's browser files from pinned npm packages (never a CDN): TensorFlow.js for chapter 6's page,
+# MathJax for the equations; axe-core for the accessibility tests.
 TFJS := book/_extra/predictor/vendor/tf.min.js
-$(TFJS): package.json package-lock.json
+MATHJAX := book/_static/mathjax/tex-svg.js
+$(TFJS) $(MATHJAX) &: package.json package-lock.json
 	npm ci --no-audit --no-fund
-	test -f $@ && touch $@
+	test -f $(TFJS) && test -f $(MATHJAX) && touch $(TFJS) $(MATHJAX)
 
-$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements.txt
-	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
-	$(BIN)/python -m pip install -q --no-deps -e .
-	$(BIN)/python tools/check_env.py --write-kernelspec $(JUPYTER_PATH)
-	touch $(STAMP)
-
+# The tooling environment comes first: its uv (pinned) installs the large runtime in a few minutes.
 $(TSTAMP): requirements-tools.txt
 	test -x $(TBIN)/python || $(PYTHON) -m venv $(TOOLS)
 	$(TBIN)/python -m pip install -q -r requirements-tools.txt
 	touch $(TSTAMP)
 
-book: env $(TFJS)
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml $(TSTAMP)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(UV) pip install -q --python $(BIN)/python -r requirements.txt
+	$(UV) pip install -q --python $(BIN)/python --no-deps -r requirements-nodeps.txt
+	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python tools/check_env.py --write-kernelspec $(JUPYTER_PATH)
+	touch $(STAMP)
+
+book: env $(TFJS) $(MATHJAX)
 	SEQDL_BOOK_BUILD=1 $(TBIN)/jupyter-book build . -W -n --keep-going
 
 test: book
 	$(BIN)/python -m pytest
 
 test-fast: env
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -m "not slow and not browser and not site"
 
 # A fresh copy of Colab's runtime (kept while tools/colab/pip-freeze.txt is unchanged), then every
 # notebook alone in an empty folder, its own setup cell installing what Colab lacks.
 test-colab: env
-	$(TBIN)/python tools/colab_runtime.py build-env $(COLAB) --python $(PYTHON) --if-stale
+	$(TBIN)/python tools/colab_runtime.py build-env $(COLAB) --python $(PYTHON) --uv $(UV) --if-stale
 	$(TBIN)/python tools/colab_fidelity.py $(COLAB)
 
 lint: env

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import colab_fidelity
+import colab_runtime
 import notebook_setup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +29,8 @@ def test_a_layered_env_sees_the_base_and_keeps_its_own_prefix(tmp_path):
         python, "import sys, numpy; print(sys.prefix); print(numpy.__file__)"
     ).splitlines()
     assert Path(prefix) == layer and numpy_file.startswith(str(base))
-    versions = colab_fidelity.versions(layer)
-    assert versions["numpy"] == colab_fidelity.versions(base)["numpy"]
+    versions = colab_runtime.installed_versions(layer)
+    assert versions["numpy"] == colab_runtime.installed_versions(base)["numpy"]
     # Inside pip's isolated build environments the base stays invisible, as Colab's site-packages is.
     hidden = _run(
         python, "import importlib.util; print(importlib.util.find_spec('numpy'))", PIP_BUILD_TRACKER="x"

@@ -97,6 +97,9 @@ def write_kernelspec(directory: Path) -> Path:
         "display_name": "Python 3 (the book's Colab runtime)",
         "language": "python",
         "metadata": {"debugger": False},
+        # ipykernel 6.17 (Colab's) warns about Python 3.13's frozen modules at every start; a log
+        # message, not a problem.
+        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
     }
     spec.write_text(json.dumps(kernel, indent=1) + "\n")
     return spec

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from colab_runtime import site_packages
+from colab_runtime import installed_versions, site_packages
 from exercise_notebooks import exercise_names, fill_answers
 from notebook_setup import SETUP_TAG, release_tag, repository
 
@@ -90,22 +90,6 @@ def layered_env(base: Path, target: Path, python: str) -> Path:
     line = f"import os, site; os.environ.get('PIP_BUILD_TRACKER') or site.addsitedir({base_site!r})\n"
     (site_packages(target) / "_colab_runtime.pth").write_text(line)
     return target
-
-
-def versions(env: Path) -> dict[str, str]:
-    """``{distribution: version}`` as the environment's interpreter sees them (first one wins)."""
-    code = (
-        "import importlib.metadata as m, json, re\n"
-        "seen = {}\n"
-        "for d in m.distributions():\n"
-        "    name = d.metadata['Name']\n"
-        "    if name: seen.setdefault(re.sub(r'[-_.]+', '-', name).lower(), d.version)\n"
-        "print(json.dumps(seen))"
-    )
-    result = subprocess.run(
-        [str(env / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
-    )
-    return json.loads(result.stdout)
 
 
 def checkout_mirror(target: Path) -> Path:
@@ -198,7 +182,7 @@ def run_notebook(path: Path, base: Path, python: str, mirror: Path, budget: floa
         content.mkdir()
         nb = _notebook_to_run(path)
         nbformat.write(nb, content / path.name)
-        before = versions(env)
+        before = installed_versions(env)
         manager = KernelManager(
             kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels.parent)])
         )
@@ -226,7 +210,7 @@ def run_notebook(path: Path, base: Path, python: str, mirror: Path, budget: floa
                 for k in ("iopub.execute_input", "shell.execute_reply")
             ]
             outcome.setup_seconds = (spans[1] - spans[0]).total_seconds()
-        after = versions(env)
+        after = installed_versions(env)
         outcome.changed = {n: (v, after.get(n)) for n, v in before.items() if after.get(n) != v}
         outcome.added = len(set(after) - set(before))
         failures = _check_failures(nb) if path.parent.name == "exercises" else []

@@ -205,7 +205,7 @@ def _torch_cuda_closure(env: Path) -> list[str]:
             f"torch=={_torch(env)}",
         )
         resolved = json.loads(report.read_text())["install"]
-    installed = _installed(env)
+    installed = installed_versions(env)
     wanted = []
     for item in resolved:
         name, version = item["metadata"]["name"], item["metadata"]["version"]
@@ -215,14 +215,18 @@ def _torch_cuda_closure(env: Path) -> list[str]:
 
 
 def _torch(env: Path) -> str:
-    return _installed(env)["torch"]
+    return installed_versions(env)["torch"]
 
 
-def _installed(env: Path) -> dict[str, str]:
+def installed_versions(env: Path) -> dict[str, str]:
+    """``{distribution: version}`` as the environment's interpreter sees them (the first one found wins)."""
     code = (
-        "import importlib.metadata as m, json, re; "
-        "print(json.dumps({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower(): d.version "
-        "for d in m.distributions()}))"
+        "import importlib.metadata as m, json, re\n"
+        "seen = {}\n"
+        "for d in m.distributions():\n"
+        "    name = d.metadata['Name']\n"
+        "    if name: seen.setdefault(re.sub(r'[-_.]+', '-', name).lower(), d.version)\n"
+        "print(json.dumps(seen))"
     )
     result = subprocess.run(
         [str(env / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
@@ -230,7 +234,17 @@ def _installed(env: Path) -> dict[str, str]:
     return json.loads(result.stdout)
 
 
-def build_env(target: Path, python: str) -> dict:
+def _install(target: Path, uv: str | None, *args: str) -> None:
+    """``pip install`` into ``target``, with uv when given (parallel: minutes instead of a quarter hour)."""
+    if uv:
+        subprocess.run(
+            [uv, "pip", "install", "-q", "--python", str(target / "bin" / "python"), *args], check=True
+        )
+    else:
+        _pip(target, "install", "-q", *args)
+
+
+def build_env(target: Path, python: str, uv: str | None = None) -> dict:
     """Create ``target`` anew: Colab's packages at Colab's versions. Returns what the stamp records."""
     start = time.monotonic()
     colab = colab_packages()
@@ -242,11 +256,11 @@ def build_env(target: Path, python: str) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(pins) + "\n")
     # --no-deps: the freeze is already a resolved, complete set; resolving again could pick others.
-    _pip(target, "install", "-q", "--no-deps", "-r", handle.name)
+    _install(target, uv, "--no-deps", "--compile-bytecode" if uv else "--compile", "-r", handle.name)
     Path(handle.name).unlink()
     cuda = _torch_cuda_closure(target)
     if cuda:
-        _pip(target, "install", "-q", "--no-deps", *cuda)
+        _install(target, uv, "--no-deps", *cuda)
     stamp = {
         "freeze_sha256": freeze_digest(),
         "python": subprocess.run(
@@ -280,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build-env", help="a fresh environment from Colab's freeze")
     build.add_argument("target", type=Path)
     build.add_argument("--python", default="python3.13", help="the interpreter to create it with")
+    build.add_argument("--uv", default=None, help="install with this uv (much faster than pip)")
     build.add_argument("--if-stale", action="store_true", help="keep an environment built from this freeze")
     args = parser.parse_args(argv)
     if args.command == "check":
@@ -296,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_stale and env_is_current(args.target):
         print(f"{args.target}: built from the current Colab freeze; kept")
         return 0
-    stamp = build_env(args.target, args.python)
+    stamp = build_env(args.target, args.python, args.uv)
     print(
         f"{args.target}: {stamp['python']}, {stamp['installed']} Colab packages in {stamp['seconds']} s, "
         f"{_size(args.target)}; CUDA build of torch added {len(stamp['cuda_build_of_torch'])} packages"
