@@ -142,6 +142,9 @@ def train_oct4_cnn(dataset=None, *, seed: int = 0, max_epochs: int = 30, patienc
         optimizer=keras.optimizers.Adam(learning_rate=0.01),
         loss="binary_crossentropy",
         metrics=[keras.metrics.AUC(name="auroc")],
+        # 16 batches per call into the compiled graph: the same updates in the same order (the
+        # learning curves are identical), with less Python overhead per batch on a CPU.
+        steps_per_execution=16,
     )
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
     model.fit(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .encode import DNA_ALPHABET
-from .validate import check_choice, check_known, check_matrix4, check_probability_rows
+from .validate import check_choice, check_known, check_matrix4, check_probability_rows, fail
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 # For thin lines on white: the palette without its yellow, which is hard to see there.
@@ -27,8 +27,10 @@ BASE_COLORS = {"A": "#009E73", "C": "#0072B2", "G": "#E69F00", "T": "#D55E00"}
 
 def diverging_colormap(bad: str = "#b3b3b3"):
     """The book's signed scale: blue (lowers) -- white (no effect) -- vermilion (raises); NaN in grey."""
-    from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.colors import LinearSegmentedColormap, is_color_like
 
+    if not is_color_like(bad):
+        raise fail("bad", bad, "a matplotlib colour for missing values, e.g. '#b3b3b3' or 'grey'")
     cmap = LinearSegmentedColormap.from_list("seqdl_diverging", [LOWER_COLOR, "#ffffff", HIGHER_COLOR])
     cmap.set_bad(bad)
     return cmap

@@ -308,6 +308,56 @@ BAD_CALLS = [
         lambda: evaluate.bootstrap_interval([0, 1, 1], [0.1, 0.2]),
         "one score per label (3 labels)",
     ),
+    (
+        "sequence_identity empty",
+        lambda: splits.sequence_identity("", "ACD"),
+        "a='': expected a non-empty protein sequence",
+    ),
+    (
+        "sequence_identity bad residue",
+        lambda: splits.sequence_identity("ACDX", "ACD"),
+        "invalid residue 'X' at position 3",
+    ),
+    (
+        "identity_clusters threshold",
+        lambda: splits.identity_clusters(["ACDE", "ACDF"], 0.1),
+        "threshold=0.1: expected a finite number >= 0.3",
+    ),
+    (
+        "identity_clusters empty member",
+        lambda: splits.identity_clusters(["ACDE", ""]),
+        "seqs[1]='': expected a non-empty protein sequence",
+    ),
+    (
+        "cluster_split float labels",
+        lambda: splits.cluster_split([0.5, 1, 2], [0, 1, 0]),
+        "expected one integer cluster label per sequence",
+    ),
+    (
+        "cluster_split labels",
+        lambda: splits.cluster_split([0, 1, 2], [0, 1]),
+        "y=[0, 1]: expected one 0/1 label",
+    ),
+    (
+        "cluster_split fractions",
+        lambda: splits.cluster_split([0, 1, 2], [0, 1, 0], (0.5, 0.5)),
+        "fractions=(0.5, 0.5): expected three fractions",
+    ),
+    (
+        "split_by_identity not a dataset",
+        lambda: splits.split_by_identity("amp"),
+        "dataset='amp': expected a seqdl.data.Dataset",
+    ),
+    (
+        "diverging_colormap colour",
+        lambda: plot.diverging_colormap("notacolour"),
+        "bad='notacolour': expected",
+    ),
+    (
+        "resnet50_imagenet_weights include_top",
+        lambda: data.resnet50_imagenet_weights("yes"),
+        "include_top='yes': expected True or False",
+    ),
 ]
 
 
