@@ -142,3 +142,44 @@ def test_pages_open_in_chromium_without_console_errors():
                 problems.append(f"{name}: {errors} (title {title!r})")
         browser.close()
     assert not problems, "\n".join(problems)
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa"]}});
+    return result.violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target}`);
+}"""
+
+
+@pytest.mark.browser
+def test_every_page_passes_axe_wcag2_a_and_aa():
+    """axe-core (npm, pinned) on every page, WCAG 2 A and AA rules: no violation anywhere."""
+    assert AXE.is_file(), "run `npm ci` (it installs axe-core)"
+    executable = chromium_executable()
+    if executable is None:
+        pytest.fail("no Chromium found: install Debian's chromium or set SEQDL_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    found = []
+    with serve(SITE) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        # The predictor page's Content-Security-Policy forbids inline scripts, as it should; the
+        # test injects axe-core past it (the page's own scripts still run under the policy).
+        page = browser.new_page(bypass_csp=True)
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        for name in [*ALL_PAGES, "predictor/index"]:
+            page.goto(f"{base}/{name}.html", wait_until="load")
+            page.wait_for_timeout(300)  # MathJax and the theme finish rendering
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(AXE_RUN)
+            found += [f"{name}: {v}" for v in violations]
+        browser.close()
+    assert not found, "\n".join(found)
+
+
+def test_equations_are_rendered_by_the_site_s_own_mathjax():
+    page = (SITE / "book" / "01_neural_networks.html").read_text()
+    scripts = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', page)
+    assert scripts and all(not s.startswith(("http:", "https:", "//")) for s in scripts), scripts
+    assert (SITE / "_static" / "mathjax" / "tex-svg.js").is_file()
