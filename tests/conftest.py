@@ -8,6 +8,8 @@ The test suite runs in the book's runtime (.venv, Colab's versions). Tools that 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,20 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") and skipped and session.exitstatus == 0:
         reporter.write_line(f"CI: {len(skipped)} skipped test(s) count as failures", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _distributions() -> set[str]:
+    import importlib.metadata
+
+    return {d.metadata["Name"].lower() for d in importlib.metadata.distributions()}
+
+
+@pytest.fixture
+def runtime_restored():
+    """The notebook's setup cell installs what Colab lacks into this runtime: remove it afterwards,
+    so that the runtime stays Colab's versions plus the book's extras (tools/check_env.py)."""
+    before = _distributions()
+    yield
+    added = sorted(_distributions() - before)
+    if added:
+        subprocess.run([sys.executable, "-m", "pip", "uninstall", "-q", "-y", *added], check=True)

@@ -7,10 +7,12 @@ marks) and the released notebook untouched (zero).
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import re
 import shutil
 import subprocess
-import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -43,10 +45,30 @@ def _answered(release: nbformat.NotebookNode, source: nbformat.NotebookNode) -> 
     return release
 
 
+SCORES = """
+import json, sys
+from nbgrader.api import Gradebook
+with Gradebook(f"sqlite:///{sys.argv[1]}", course_id="seqdl") as gradebook:
+    out = {}
+    for student in ("master", "blank"):
+        sub = gradebook.find_submission(sys.argv[2], student)
+        out[student] = {"score": sub.score, "max_score": sub.max_score,
+                        "grades": [(g.name, g.score) for g in sub.notebooks[0].grades]}
+print(json.dumps(out))
+"""
+
+
 @pytest.mark.slow
-def test_nbgrader_autogrades_master_full_and_blank_zero(tmp_path):
+def test_nbgrader_autogrades_master_full_and_blank_zero(tmp_path, tools_python, runtime_restored):
+    """nbgrader lives in the tooling environment (it needs a newer IPython than Colab's kernel)."""
     course = tmp_path / "course"
-    nbgrader_course.write_course(course, [EXERCISE])
+    env = os.environ | {"PATH": f"{Path(tools_python).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run(
+        [tools_python, str(ROOT / "tools" / "nbgrader_course.py"), str(course), "--exercise", EXERCISE],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     release = course / "release" / EXERCISE / f"{EXERCISE}.ipynb"
     source = nbformat.read(course / "source" / EXERCISE / f"{EXERCISE}.ipynb", as_version=4)
     for student, nb in (
@@ -57,19 +79,22 @@ def test_nbgrader_autogrades_master_full_and_blank_zero(tmp_path):
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{EXERCISE}.ipynb")
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", EXERCISE, "--force", "--create"],
+        [tools_python, "-m", "nbgrader", "autograde", EXERCISE, "--force", "--create"],
         cwd=course,
         capture_output=True,
         text=True,
-        env=nbgrader_course.nbgrader_env(),
+        env=env,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="seqdl") as gradebook:
-        master = gradebook.find_submission(EXERCISE, "master")
-        blank = gradebook.find_submission(EXERCISE, "blank")
-        assert master.max_score == 15
-        assert master.score == master.max_score, [(g.name, g.score) for g in master.notebooks[0].grades]
-        assert blank.score == 0
+    scores = subprocess.run(
+        [tools_python, "-c", SCORES, str(course / "gradebook.db"), EXERCISE],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(scores.stdout)
+    master, blank = found["master"], found["blank"]
+    assert master["max_score"] == 15
+    assert master["score"] == master["max_score"], master["grades"]
+    assert blank["score"] == 0
     shutil.rmtree(course)

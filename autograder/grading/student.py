@@ -29,6 +29,7 @@ CLONE_FLAGS = (
     os.CLONE_NEWUSER | os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWIPC | os.CLONE_NEWNET | os.CLONE_NEWUTS
 )
 _MS_NOSUID, _MS_NODEV, _MS_REC, _MS_PRIVATE = 2, 4, 16384, 1 << 18
+_MS_RDONLY, _MS_REMOUNT, _MS_BIND = 1, 32, 4096
 _PR_SET_PDEATHSIG = 1
 WORK = "/sandbox"  # the submission's working folder (a private tmpfs)
 PREWARM = (
@@ -76,9 +77,31 @@ def enter_namespaces(tmp_bytes: int) -> None:
         os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
     _die_with_parent()
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+    # A runtime that lives under /tmp (a checkout in /tmp, as some CI machines make) would vanish
+    # under the new /tmp: hold each such folder open first and bind it back, read-only, afterwards.
+    kept = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in _runtime_under("/tmp")}
     for target in ("/tmp", WORK):
         os.makedirs(target, exist_ok=True)
         _mount("tmpfs", target, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={tmp_bytes},mode=0777")
+    for path, fd in kept.items():
+        os.makedirs(path, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC)
+        _mount(None, path, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
+        os.close(fd)
+
+
+def _runtime_under(folder: str) -> list[str]:
+    """The interpreter's and the book package's folders that lie inside ``folder``, outermost only."""
+    import seqdl
+
+    candidates = {
+        sys.prefix,
+        sys.base_prefix,
+        os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))),
+    }
+    candidates.add(os.path.dirname(os.path.realpath(seqdl.__file__)))
+    inside = sorted(p for p in map(os.path.realpath, candidates) if p.startswith(folder.rstrip("/") + "/"))
+    return [p for p in inside if not any(p != q and p.startswith(q + "/") for q in inside)]
 
 
 def _quiet_output() -> None:
@@ -133,7 +156,10 @@ class Notebook:
             elif op == "getattr":
                 value = getattr(self.resolve({"id": request.get("ref")}), str(request.get("name")))
             else:
-                return {"ok": False, "raised": {"type": "ValueError", "bases": ["ValueError"], "message": f"op {op!r}"}}
+                return {
+                    "ok": False,
+                    "raised": {"type": "ValueError", "bases": ["ValueError"], "message": f"op {op!r}"},
+                }
         except BaseException as error:  # the submission's code raised: report it, keep serving
             return {"ok": False, "raised": wire.encode_exception(error)}
         try:
