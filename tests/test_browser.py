@@ -348,8 +348,9 @@ def test_keras3_layers_model_still_fails_in_tfjs(console, site, serve, tmp_path,
     import contextlib
     import io
 
-    import tensorflowjs as tfjs
+    from seqdl.deploy import import_tensorflowjs
 
+    tfjs = import_tensorflowjs()  # as chapter 6 does: TF Decision Forests has no Python 3.13 build
     with contextlib.redirect_stdout(io.StringIO()):
         tfjs.converters.save_keras_model(keras_model, str(tmp_path / "layers"))
     shutil.copy(site[0] / "predictor" / "vendor" / "tf.min.js", tmp_path)
