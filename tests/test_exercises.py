@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import importlib
 import io
 import json
@@ -178,6 +179,14 @@ def _wrong_answers(name: str):
 WRONG_CASES = [(name, wrong) for name in EXERCISES for wrong in _wrong_answers(name)]
 
 
+def _with_wrong_answer(name: str, wrong, cache: dict) -> dict:
+    """The correct answers' namespace with one answer replaced by a known-wrong one."""
+    env = dict(_correct(name, cache))
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(wrong.code, f"<wrong {wrong.name}>", "exec"), env)
+    return env
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXERCISES)
 def test_master_answers_pass_every_test(name, correct_environments):
@@ -188,9 +197,7 @@ def test_master_answers_pass_every_test(name, correct_environments):
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "wrong"), WRONG_CASES, ids=[f"{n}: {w.name}" for n, w in WRONG_CASES])
 def test_known_wrong_answer_loses_its_points(name, wrong, correct_environments):
-    env = dict(_correct(name, correct_environments))
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(wrong.code, f"<wrong {wrong.name}>", "exec"), env)
+    env = _with_wrong_answer(name, wrong, correct_environments)
     scores = _scores(name, env)
     score, possible = scores[wrong.question]
     assert score < possible, f"{wrong.name!r} still gets full marks on {wrong.question}"
@@ -198,12 +205,30 @@ def test_known_wrong_answer_loses_its_points(name, wrong, correct_environments):
     assert not others, f"{wrong.name!r} should only cost points on {wrong.question}, also lost {others}"
 
 
+PUBLIC_CASES = [(name, wrong) for name, wrong in WRONG_CASES if wrong.public]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "wrong"), PUBLIC_CASES, ids=[f"{n}: {w.name}" for n, w in PUBLIC_CASES])
+def test_the_learner_s_own_check_catches_the_main_mistakes(name, wrong, correct_environments):
+    """The mistakes a learner most often makes fail a *public* check, whose message says what to change."""
+    env = _with_wrong_answer(name, wrong, correct_environments)
+    path = ROOT / "autograder" / name / "tests" / f"{wrong.question}.py"
+    question = harness.read_test_file(path.read_text(), str(path))
+    public = dataclasses.replace(question, cases=tuple(c for c in question.cases if not c.hidden))
+    assert public.cases, f"{name} {wrong.question} has no public check"
+    results = harness.run_question(public, harness.LocalSession(env))
+    failed = [r for r in results if not r.passed]
+    assert failed, f"{wrong.name!r} passes every public check of {wrong.question}"
+    assert any(wrong.public in r.feedback for r in failed), [r.feedback for r in failed]
+
+
 # --------------------------------------------------------------------------- Colab, standalone
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXERCISES)
-def test_student_notebook_runs_alone_and_checks_every_question(name, tmp_path):
+def test_student_notebook_runs_alone_and_checks_every_question(name, tmp_path, runtime_restored):
     """As in Colab: the notebook alone in an empty folder, answers filled in, no network needed."""
     from nbclient import NotebookClient
 
@@ -247,7 +272,6 @@ def test_grader_gives_the_master_full_marks_and_the_blank_notebook_zero(name, tm
             str(submissions),
             "--out",
             str(out),
-            "--quiet",
         ],
         capture_output=True,
         text=True,

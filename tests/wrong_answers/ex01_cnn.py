@@ -3,7 +3,8 @@
 Each entry replaces one answer cell (``answer``: 0-based index of the answer cell in the student
 notebook) and must lose points on ``question`` while every other question keeps full marks, except
 those listed in ``also`` that depend on the same answer (a different model changes the AUROC the
-learner reported).
+learner reported). Entries with ``public`` are the mistakes the learner's own ``grader.check``
+must already catch, with a message that contains ``public`` (what to change).
 """
 
 from typing import NamedTuple
@@ -15,6 +16,7 @@ class Wrong(NamedTuple):
     answer: int
     code: str
     also: tuple[str, ...] = ()
+    public: str = ""  # when set: a public check (the learner's own grader.check) fails, saying this
 
 
 ONE_HOT = """
@@ -64,10 +66,16 @@ def _build_cnn(kernel="kernel_size", activation="sigmoid", loss="binary_crossent
 
 WRONG = [
     Wrong("base order A, C, T, G", "q1", 0, _one_hot(columns='{"A": 0, "C": 1, "T": 2, "G": 3}')),
-    Wrong("N encoded as 0.25 everywhere", "q1", 0, _one_hot(n_row="0.25")),
+    Wrong("N encoded as 0.25 everywhere", "q1", 0, _one_hot(n_row="0.25"), public="all-zero row"),
     Wrong("float64 instead of float32", "q1", 0, _one_hot(dtype="np.float64")),
     Wrong("lower case not handled", "q1", 0, _one_hot(iterate="seq")),
-    Wrong("invalid characters silently ignored", "q1", 0, _one_hot(strict="False")),
+    Wrong(
+        "invalid characters silently ignored",
+        "q1",
+        0,
+        _one_hot(strict="False"),
+        public="must raise ValueError",
+    ),
     Wrong("reversed but not complemented", "q2", 1, "def reverse_complement(seq):\n    return seq[::-1]\n"),
     Wrong(
         "complemented but not reversed",

@@ -34,6 +34,7 @@ WRONG = [
         "        encoded = one_hot_encode(seq[:length])\n"
         "        batch[row, length - len(encoded):] = encoded\n"
         "    return batch\n",
+        public="pad at the END",
     ),
     Wrong(
         "truncating at the front (keeps the last bases)",
@@ -58,7 +59,7 @@ WRONG = [
         1,
         "def lstm_param_count(input_dim, units):\n    return 4 * (input_dim * units + units * units)\n",
     ),
-    Wrong("no masking", "q3", 2, _build_rnn(masking="")),
+    Wrong("no masking", "q3", 2, _build_rnn(masking=""), public="mask the padded positions"),
     Wrong("a softmax head", "q3", 2, _build_rnn(activation="softmax")),
     Wrong("cell argument ignored (always LSTM)", "q3", 2, _build_rnn(recurrent="keras.layers.LSTM(units)")),
     Wrong(

@@ -2,15 +2,19 @@
 
 from wrong_answers.ex01_cnn import Wrong
 
-ISM_PREDICTIONS = """
+MUTANTS = """
 def saturation_mutagenesis(model, x):
     length = x.shape[0]
     mutants = np.repeat(x[None], length * 4, axis=0)
     for i in range(length):
         for b in range(4):
             mutants[i * 4 + b, i] = np.eye(4)[b]
-    return model.predict(mutants, verbose=0)[:, 0].reshape(length, 4)
 """
+ISM_PREDICTIONS = MUTANTS + "    return model.predict(mutants, verbose=0)[:, 0].reshape(length, 4)\n"
+ISM_SIGN_FLIPPED = MUTANTS + (
+    "    reference = model.predict(x[None], verbose=0)[0, 0]\n"
+    "    return (reference - model.predict(mutants, verbose=0)[:, 0]).reshape(length, 4)\n"
+)
 
 IG = """
 def integrated_gradients(model, x, baseline=None, steps=50):
@@ -41,6 +45,7 @@ def filter_pwm(model, X, filter_index, top_k=100):
 
 WRONG = [
     Wrong("mutant predictions instead of changes", "q1", 0, ISM_PREDICTIONS),
+    Wrong("sign flipped: f(x) - f(mutant)", "q1", 0, ISM_SIGN_FLIPPED, public="other way round"),
     Wrong(
         "straight-line average without the (x - baseline) factor",
         "q2",

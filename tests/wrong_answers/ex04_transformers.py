@@ -29,7 +29,7 @@ def sinusoidal_positional_encoding(length, depth):
 
 WRONG = [
     Wrong("no 1/sqrt(d) scaling", "q1", 0, _attention(scale="")),
-    Wrong("softmax over the queries (wrong axis)", "q1", 0, _attention(axis="-2")),
+    Wrong("softmax over the queries (wrong axis)", "q1", 0, _attention(axis="-2"), public="over the keys"),
     Wrong("mask ignored", "q1", 0, _attention(use_mask="False")),
     Wrong(
         "sin and cos swapped",
@@ -56,6 +56,7 @@ WRONG = [
         "def mean_pool(hidden, mask):\n"
         "    w = np.asarray(mask, dtype=float)[:, :, None]\n"
         "    return (np.asarray(hidden) * w).sum(axis=1) / w.sum(axis=1)\n",
+        public="must give zeros",
     ),
     Wrong(
         "probabilities instead of log-probabilities",

@@ -7,6 +7,7 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_q1_order_shape_dtype(one_hot_encode):
+    """'ACGT' gives a float32 (4, 4) array with columns in the order A, C, G, T."""
     import numpy as np
     assert callable(one_hot_encode), 'define one_hot_encode(seq) in the cell above and run it'
     x = one_hot_encode('ACGT')
@@ -17,6 +18,7 @@ def test_q1_order_shape_dtype(one_hot_encode):
 
 @test_case(points=0.5, hidden=False)
 def test_q1_lower_case(one_hot_encode):
+    """Lower-case bases are encoded like upper-case ones."""
     import numpy as np
     assert callable(one_hot_encode), 'define one_hot_encode(seq) in the cell above and run it'
     lower, upper = (one_hot_encode('acgtt'), one_hot_encode('ACGTT'))
@@ -25,8 +27,9 @@ def test_q1_lower_case(one_hot_encode):
     assert np.array_equal(upper, np.eye(4)[[0, 1, 2, 3, 3]]), "'ACGTT' is encoded wrongly"
     assert np.array_equal(lower, upper), "lower-case bases mean the same as upper case: 'acgtt' == 'ACGTT'"
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=0.5, hidden=False)
 def test_q1_unknown_base_is_zero(one_hot_encode):
+    """N (or n) gives an all-zero row and keeps its position."""
     import numpy as np
     x = one_hot_encode('ANnT')
     assert x.shape == (4, 4), "N is a position too: 'ANnT' has 4 rows"
@@ -35,6 +38,7 @@ def test_q1_unknown_base_is_zero(one_hot_encode):
 
 @test_case(points=1, hidden=True)
 def test_q1_random_sequences(one_hot_encode):
+    """Random sequences of several lengths, with Ns, are encoded exactly."""
     import numpy as np
     rng = np.random.default_rng(2024)
     for length in (1, 17, 200):
@@ -44,8 +48,9 @@ def test_q1_random_sequences(one_hot_encode):
         got = one_hot_encode(seq)
         assert np.array_equal(got, expected), f'wrong encoding of the random sequence {seq[:30]}...'
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=0.5, hidden=False)
 def test_q1_rejects_invalid_characters(one_hot_encode):
+    """Characters other than A, C, G, T, N raise ValueError naming the character."""
     one_hot_encode('ACGTNacgtn')
     for bad, char in (('ACXT', 'X'), ('AC GT', ' '), ('ACGU', 'U'), ('AC-T', '-')):
         try:
@@ -57,6 +62,7 @@ def test_q1_rejects_invalid_characters(one_hot_encode):
 
 @test_case(points=0.5, hidden=True)
 def test_q1_empty_and_own_code(one_hot_encode):
+    """The empty sequence gives shape (0, 4); the function is your own."""
     import numpy as np
     assert np.asarray(one_hot_encode('')).shape == (0, 4), 'an empty sequence gives an array of shape (0, 4)'
     assert np.array_equal(np.asarray(one_hot_encode('G')), [[0, 0, 1, 0]]), "'G' should give [[0, 0, 1, 0]]"

@@ -7,6 +7,7 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_q3_shapes(build_cnn):
+    """The model takes (L, 4) one-hot input and gives one probability per sequence."""
     import keras
     assert callable(build_cnn), 'define build_cnn(seq_len, n_filters=32, kernel_size=12) above and run it'
     model = build_cnn(200)
@@ -16,6 +17,7 @@ def test_q3_shapes(build_cnn):
 
 @test_case(points=1, hidden=False)
 def test_q3_first_layer_is_the_conv(build_cnn):
+    """The first layer is the requested Conv1D (filters, width, ReLU)."""
     import keras
     for args, (filters, width) in (((200,), (32, 12)), ((100, 8, 5), (8, 5))):
         model = build_cnn(*args)
@@ -25,6 +27,7 @@ def test_q3_first_layer_is_the_conv(build_cnn):
 
 @test_case(points=1, hidden=True)
 def test_q3_sigmoid_output(build_cnn):
+    """The output is one sigmoid unit, and different sequences get different probabilities."""
     import keras
     import numpy as np
     model = build_cnn(60, 4, 6)
@@ -39,6 +42,7 @@ def test_q3_sigmoid_output(build_cnn):
 
 @test_case(points=1, hidden=True)
 def test_q3_compiled_with_bce_and_auc(build_cnn):
+    """The model is compiled with binary cross-entropy and an AUC metric."""
     import numpy as np
     model = build_cnn(30, 4, 5)
     rng = np.random.default_rng(1)

@@ -7,6 +7,7 @@ points = 3
 
 @test_case(points=1, hidden=False)
 def test_q4_model_predicts(model, one_hot_encode):
+    """The trained model is a Keras model that predicts one probability per sequence."""
     import keras
     import numpy as np
     assert isinstance(model, keras.Model), 'train a model from build_cnn(200) and call it `model`'
@@ -16,6 +17,7 @@ def test_q4_model_predicts(model, one_hot_encode):
 
 @test_case(points=2, hidden=True)
 def test_q4_test_auroc_at_least_090(model):
+    """The trained model reaches a test AUROC of at least 0.90 on the held-out chromosomes."""
     import numpy as np
     from sklearn.metrics import roc_auc_score
     from seqdl.data import load_oct4_mafk

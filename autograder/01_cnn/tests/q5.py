@@ -7,6 +7,7 @@ points = 1
 
 @test_case(points=1, hidden=True)
 def test_q5_reported_auroc(test_auroc, model):
+    """The reported AUROC is the trained model's test AUROC, computed, not typed."""
     import numpy as np
     from sklearn.metrics import roc_auc_score
     from seqdl.data import load_oct4_mafk

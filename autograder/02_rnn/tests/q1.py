@@ -7,16 +7,20 @@ points = 3
 
 @test_case(points=1, hidden=False)
 def test_q1_shape_and_padding_at_the_end(one_hot_batch):
+    """Shape (n, max_len, 4); short sequences are padded with zero rows at the end."""
     import numpy as np
     assert callable(one_hot_batch), 'define one_hot_batch(seqs, length) above and run the cell'
     batch = one_hot_batch(['AC', 'GGTT'], 4)
     assert isinstance(batch, np.ndarray) and batch.shape == (2, 4, 4), f'2 sequences, length 4 -> shape (2, 4, 4); got {getattr(batch, 'shape', type(batch).__name__)}'
     assert batch.dtype == np.float32, f'use float32, got {batch.dtype}'
-    assert np.array_equal(batch[0, :2], np.eye(4)[[0, 1]]), "'AC' should fill the first two rows (A, then C)"
+    if np.array_equal(batch[0, 2:], np.eye(4)[[0, 1]]) and (not batch[0, :2].any()):
+        raise AssertionError('the short sequence AC was padded at the front: keep it first, pad at the END')
+    assert np.array_equal(batch[0, :2], np.eye(4)[[0, 1]]), 'the short sequence AC should fill the first two rows (A, then C)'
     assert np.array_equal(batch[0, 2:], np.zeros((2, 4))), 'pad short sequences with zero rows at the END'
 
 @test_case(points=1, hidden=True)
 def test_q1_truncate_at_the_end(one_hot_batch):
+    """Long sequences are cut at the end, keeping their start."""
     import numpy as np
     batch = one_hot_batch(['ACGTTT'], 3)
     assert batch.shape == (1, 3, 4), f'length 3 -> shape (1, 3, 4), got {batch.shape}'
@@ -24,6 +28,7 @@ def test_q1_truncate_at_the_end(one_hot_batch):
 
 @test_case(points=1, hidden=True)
 def test_q1_random_batches(one_hot_batch):
+    """Random batches of mixed lengths match a reference; no sequences give shape (0, length, 4)."""
     import numpy as np
     rng = np.random.default_rng(5)
     table = np.vstack([np.eye(4), np.zeros((1, 4))])

@@ -7,6 +7,7 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_q3_cells_and_shapes(build_rnn):
+    """The cell and bidirectional options build the requested layers and shapes."""
     import keras
     assert callable(build_rnn), "define build_rnn(seq_len, units=32, bidirectional=True, cell='lstm') above"
     for cell, layer_type in (('lstm', keras.layers.LSTM), ('gru', keras.layers.GRU)):
@@ -20,16 +21,18 @@ def test_q3_cells_and_shapes(build_rnn):
             assert any((isinstance(layer, layer_type) for layer in inner)), f'cell={cell!r} needs a {layer_type.__name__} layer'
             assert bool(wrappers) == bidirectional, f'bidirectional={bidirectional}: wrap the layer in Bidirectional only then'
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=0.5, hidden=False)
 def test_q3_unknown_cell_is_an_error(build_rnn):
+    """An unknown cell name raises ValueError."""
     try:
         build_rnn(20, cell='transformer')
     except ValueError:
         return
     raise AssertionError("build_rnn(..., cell='transformer') must raise ValueError: only 'lstm' and 'gru'")
 
-@test_case(points=1.5, hidden=True)
+@test_case(points=1.5, hidden=False)
 def test_q3_padding_is_masked(build_rnn):
+    """Zero padding at the end does not change the prediction (masking)."""
     import keras
     import numpy as np
     rng = np.random.default_rng(8)
@@ -46,6 +49,7 @@ def test_q3_padding_is_masked(build_rnn):
 
 @test_case(points=1, hidden=True)
 def test_q3_sigmoid_and_compiled(build_rnn):
+    """One sigmoid output; compiled with binary cross-entropy."""
     import keras
     import numpy as np
     model = build_rnn(15, units=4)

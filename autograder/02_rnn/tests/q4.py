@@ -7,6 +7,7 @@ points = 3
 
 @test_case(points=1, hidden=False)
 def test_q4_is_a_recurrent_model(model):
+    """The submitted model contains a recurrent layer."""
     import keras
     assert isinstance(model, keras.Model), 'train a Keras model and call it `model`'
 
@@ -21,6 +22,7 @@ def test_q4_is_a_recurrent_model(model):
 
 @test_case(points=2, hidden=True)
 def test_q4_test_auroc_at_least_085(model):
+    """The trained recurrent model reaches a test AUROC of at least 0.85."""
     import numpy as np
     from sklearn.metrics import roc_auc_score
     from seqdl.data import load_oct4_mafk

@@ -7,6 +7,7 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_q2_completeness(integrated_gradients):
+    """The attributions sum to f(x) - f(baseline), up to the Riemann-sum error."""
     import keras
     import numpy as np
     assert callable(integrated_gradients), 'define integrated_gradients(model, x, baseline=None, steps=50)'
@@ -22,6 +23,7 @@ def test_q2_completeness(integrated_gradients):
 
 @test_case(points=1.5, hidden=True)
 def test_q2_matches_a_reference(integrated_gradients):
+    """The attributions match a reference implementation of Integrated Gradients."""
     import keras
     import numpy as np
     import tensorflow as tf
@@ -43,6 +45,7 @@ def test_q2_matches_a_reference(integrated_gradients):
 
 @test_case(points=1.5, hidden=True)
 def test_q2_uses_the_baseline(integrated_gradients):
+    """A non-zero baseline is used, not silently replaced by zeros."""
     import keras
     import numpy as np
     seed, length = (7, 20)

@@ -7,6 +7,7 @@ points = 3
 
 @test_case(points=1, hidden=False)
 def test_q3_recovers_a_planted_filter(filter_pwm):
+    """The matrix from a planted filter's top windows spells its motif, each row summing to 1."""
     import keras
     import numpy as np
     assert callable(filter_pwm), 'define filter_pwm(model, X, filter_index, top_k=100) above and run it'
@@ -27,6 +28,7 @@ def test_q3_recovers_a_planted_filter(filter_pwm):
 
 @test_case(points=2, hidden=True)
 def test_q3_matches_numpy_windows(filter_pwm):
+    """The matrix matches a NumPy reference built from every window's activation."""
     import keras
     import numpy as np
     seed, length = (11, 25)

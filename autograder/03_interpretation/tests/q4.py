@@ -7,6 +7,7 @@ points = 2
 
 @test_case(points=1, hidden=False)
 def test_q4_simple(top_window):
+    """A small example: the window with the largest summed attribution is found."""
     import numpy as np
     assert callable(top_window), 'define top_window(attributions, width) above and run it'
     attributions = np.zeros((10, 4))
@@ -16,6 +17,7 @@ def test_q4_simple(top_window):
 
 @test_case(points=1, hidden=True)
 def test_q4_brute_force(top_window):
+    """Random attributions and widths match a brute-force search; ties give the first start."""
     import numpy as np
     rng = np.random.default_rng(9)
     for length, width in ((30, 5), (50, 15), (15, 15), (8, 1)):

@@ -7,6 +7,7 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_q1_by_hand(scaled_dot_product_attention):
+    """A 2 x 2 example computed by hand: scores scaled by 1/sqrt(d), softmax over the keys."""
     import numpy as np
     assert callable(scaled_dot_product_attention), 'define scaled_dot_product_attention(q, k, v, mask=None)'
     q = np.array([[1.0, 0.0]])
@@ -17,11 +18,16 @@ def test_q1_by_hand(scaled_dot_product_attention):
     output, weights = (np.asarray(a) for a in result)
     e = np.exp(1 / np.sqrt(2))
     expected = np.array([[e / (e + 1), 1 / (e + 1)]])
+    assert weights.shape == (1, 2), f'weights: one row per query, one column per key: (1, 2), got {weights.shape}'
+    assert np.allclose(weights.sum(axis=-1), 1), f'each row of weights must sum to 1 over the keys (softmax over the last axis): {weights.round(4)}'
+    if np.allclose(weights, [[0.5, 0.5]]):
+        raise AssertionError('both keys got weight 0.5: the scores q @ k.T were lost (is the softmax applied to them?)')
     assert weights.shape == (1, 2) and np.allclose(weights, expected, atol=1e-06), f'weights should be softmax([1, 0] / sqrt(2)) = {expected.round(4)}, got {weights.round(4)}; did you scale by 1/sqrt(d) with d = 2?'
     assert output.shape == (1, 1) and np.allclose(output, expected @ v), 'output = weights @ v'
 
 @test_case(points=1, hidden=False)
 def test_q1_mask(scaled_dot_product_attention):
+    """Masked keys get zero attention weight."""
     import numpy as np
     rng = np.random.default_rng(0)
     q, k, v = (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2)))
@@ -33,6 +39,7 @@ def test_q1_mask(scaled_dot_product_attention):
 
 @test_case(points=1.5, hidden=True)
 def test_q1_matches_pytorch(scaled_dot_product_attention):
+    """The output matches PyTorch's scaled_dot_product_attention."""
     import numpy as np
     import torch
     rng = np.random.default_rng(1)
@@ -48,6 +55,7 @@ def test_q1_matches_pytorch(scaled_dot_product_attention):
 
 @test_case(points=0.5, hidden=True)
 def test_q1_large_logits_and_broadcast_mask(scaled_dot_product_attention):
+    """Large scores stay finite, and a mask that broadcasts over queries works."""
     import numpy as np
     rng = np.random.default_rng(2)
     q, k, v = (1000.0 * rng.normal(size=(2, 5, 4)), 1000.0 * rng.normal(size=(2, 5, 4)), rng.normal(size=(2, 5, 3)))

@@ -7,6 +7,7 @@ points = 2
 
 @test_case(points=1, hidden=False)
 def test_q2_first_rows(sinusoidal_positional_encoding):
+    """The first positions of the encoding have the expected sines and cosines."""
     import numpy as np
     assert callable(sinusoidal_positional_encoding), 'define sinusoidal_positional_encoding(length, depth)'
     pe = np.asarray(sinusoidal_positional_encoding(3, 4))
@@ -16,6 +17,7 @@ def test_q2_first_rows(sinusoidal_positional_encoding):
 
 @test_case(points=1, hidden=True)
 def test_q2_formula(sinusoidal_positional_encoding):
+    """Every entry follows the sinusoidal formula."""
     import math
     import numpy as np
     for length, depth in ((50, 16), (7, 5), (1, 2)):

@@ -7,6 +7,7 @@ points = 2
 
 @test_case(points=1, hidden=False)
 def test_q4_example(masked_marginal_score):
+    """The masked-marginal score of a small example is right."""
     import numpy as np
     assert callable(masked_marginal_score), 'define masked_marginal_score(logits, wt_index, mt_index)'
     logits = np.array([2.0, 0.5, -1.0])
@@ -17,6 +18,7 @@ def test_q4_example(masked_marginal_score):
 
 @test_case(points=1, hidden=True)
 def test_q4_matches_torch_and_is_stable(masked_marginal_score):
+    """The score matches a PyTorch log-softmax and stays finite for large logits."""
     import numpy as np
     import torch
     rng = np.random.default_rng(5)
