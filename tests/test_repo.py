@@ -148,3 +148,15 @@ def test_ruff_is_clean():
 def test_licences_are_stated():
     assert "MIT License" in (ROOT / "LICENSE").read_text()
     assert "CC BY 4.0" in (ROOT / "LICENSE-CONTENT.md").read_text()
+
+
+def test_glossary_lists_every_term_the_chapters_define():
+    """book/glossary.md is generated from the chapters' (term-...)= targets and must be current."""
+    tool = ROOT / "tools" / "glossary.py"
+    result = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = (ROOT / "book" / "glossary.md").read_text()
+    labels = set()
+    for chapter in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        labels |= set(re.findall(r"\((term-[a-z0-9-]+)\)=", chapter.read_text()))
+    assert labels and all(f"<{label}>`" in text for label in labels)
