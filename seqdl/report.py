@@ -34,8 +34,11 @@ def _record(name: str, text: str) -> None:
     )
 
 
-def glue(name: str, value, fmt: str = "") -> str:
-    """Record ``value`` under ``name`` for the book's text, formatted with ``fmt``; return the text.
+def glue(name: str, value, fmt: str = "") -> None:
+    """Record ``value`` under ``name`` for the book's text, formatted with ``fmt``.
+
+    Returns nothing, so a cell that ends with a ``glue`` call shows no stray ``Out`` value; outside
+    the book build it prints ``name = text`` instead.
 
     Parameters
     ----------
@@ -46,6 +49,10 @@ def glue(name: str, value, fmt: str = "") -> str:
     fmt : str
         A format specification such as ``".3f"`` or ``"d"``; ``""`` uses ``str``.
     """
+    _glue(name, value, fmt)
+
+
+def _glue(name: str, value, fmt: str) -> str:
     check_str(name, "name")
     text = format(value, fmt)
     if _in_book_build():
@@ -55,11 +62,10 @@ def glue(name: str, value, fmt: str = "") -> str:
     return text
 
 
-def glue_all(values: Mapping[str, object], fmt: str | Mapping[str, str] = "") -> dict[str, str]:
+def glue_all(values: Mapping[str, object], fmt: str | Mapping[str, str] = "") -> None:
     """:func:`glue` several values at once: ``glue_all({"cnn_auroc": 0.99, "n": 718}, {"cnn_auroc": ".3f"})``.
 
     ``fmt`` is one format for all values, or a mapping from name to format (missing names use ``""``).
-    Returns ``{name: text}``.
     """
     formats = fmt if isinstance(fmt, Mapping) else dict.fromkeys(values, fmt)
     unknown = sorted(set(formats) - set(values))
@@ -67,10 +73,11 @@ def glue_all(values: Mapping[str, object], fmt: str | Mapping[str, str] = "") ->
         raise ValueError(
             f"fmt={dict(formats)!r}: expected formats only for the glued names, got extra {unknown}"
         )
-    return {name: glue(name, value, formats.get(name, "")) for name, value in values.items()}
+    for name, value in values.items():
+        _glue(name, value, formats.get(name, ""))
 
 
-def glue_table(prefix: str, table, fmt: str = "", columns=None) -> dict[str, str]:
+def glue_table(prefix: str, table, fmt: str = "", columns=None) -> None:
     """Glue every cell of a table: ``{prefix}_{row}_{column}`` (lower case, spaces as ``_``).
 
     ``table`` is a pandas ``DataFrame`` indexed by the row names; ``columns`` restricts the columns.
@@ -83,7 +90,7 @@ def glue_table(prefix: str, table, fmt: str = "", columns=None) -> dict[str, str
         for row in table.index
         for column in chosen
     }
-    return glue_all(values, fmt)
+    glue_all(values, fmt)
 
 
 def _slug(label) -> str:
@@ -93,5 +100,5 @@ def _slug(label) -> str:
 def report_runtime(start: float, name: str = "runtime_min") -> None:
     """Print (and glue as ``name``) the minutes elapsed since ``start`` (a ``time.perf_counter()``)."""
     minutes = (time.perf_counter() - start) / 60
-    text = glue(name, minutes, ".1f")
+    text = _glue(name, minutes, ".1f")
     print(f"This notebook ran in {text} min on {os.cpu_count()} CPU cores.")

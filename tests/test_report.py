@@ -22,7 +22,7 @@ def displayed(monkeypatch):
 
 def test_glue_prints_outside_the_book_build(monkeypatch, capsys, displayed):
     monkeypatch.delenv(report.BUILD_ENV, raising=False)
-    assert report.glue("auroc", 0.98765, ".3f") == "0.988"
+    assert report.glue("auroc", 0.98765, ".3f") is None  # a cell ending in glue shows no Out value
     assert "auroc = 0.988" in capsys.readouterr().out
     assert displayed == []
 
@@ -53,11 +53,12 @@ def test_glue_records_what_myst_nb_reads_in_the_book_build(monkeypatch, capsys, 
 
 def test_glue_all_and_glue_table(monkeypatch, capsys):
     monkeypatch.delenv(report.BUILD_ENV, raising=False)
-    texts = report.glue_all({"a": 0.12345, "n": 718}, {"a": ".2f"})
-    assert texts == {"a": "0.12", "n": "718"}
+    assert report.glue_all({"a": 0.12345, "n": 718}, {"a": ".2f"}) is None
+    assert capsys.readouterr().out.splitlines() == ["a = 0.12", "n = 718"]
     table = pd.DataFrame({"test AUROC": [0.99, 0.85]}, index=["CNN", "k-mer LR"])
-    texts = report.glue_table("cmp", table, ".3f")
-    assert texts == {"cmp_cnn_test_auroc": "0.990", "cmp_k_mer_lr_test_auroc": "0.850"}
+    assert report.glue_table("cmp", table, ".3f") is None
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["cmp_cnn_test_auroc = 0.990", "cmp_k_mer_lr_test_auroc = 0.850"]
 
 
 def test_report_runtime_measures_elapsed_minutes(monkeypatch, capsys):

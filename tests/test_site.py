@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,30 +104,32 @@ def test_no_tensorflow_start_up_noise_on_pages():
             )
 
 
-@pytest.mark.browser
-def test_pages_open_in_chromium_without_console_errors():
+@contextlib.contextmanager
+def site_page(**options):
+    """A Chromium page on the built site, served on 127.0.0.1; requests elsewhere are refused."""
     executable = chromium_executable()
     if executable is None:
         pytest.fail("no Chromium found: install Debian's chromium or set SEQDL_CHROMIUM")
     from playwright.sync_api import sync_playwright
 
-    problems = []
     with serve(SITE) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        page = browser.new_page()
-        external = []
+        page = browser.new_page(**options)
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        try:
+            yield page, base
+        finally:
+            browser.close()
 
-        def route(request_route):
-            if request_route.request.url.startswith(base):
-                request_route.continue_()
-            else:  # offline test machine: CDN assets (MathJax, ...) are not part of this check
-                external.append(request_route.request.url)
-                request_route.abort()
 
-        page.route("**/*", route)
+@pytest.mark.browser
+def test_pages_open_in_chromium_without_console_errors():
+    """Every page loads with a title and no script error (requests off the site are refused)."""
+    problems = []
+    with site_page() as (page, base):
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
-        page.on(
+        page.on(  # a refused off-site request (a launch-button icon, ...) is not a page error
             "console",
             lambda msg: (
                 errors.append(msg.text) if msg.type == "error" and "net::ERR_FAILED" not in msg.text else None
@@ -140,7 +143,6 @@ def test_pages_open_in_chromium_without_console_errors():
             title = page.title()
             if errors or not title:
                 problems.append(f"{name}: {errors} (title {title!r})")
-        browser.close()
     assert not problems, "\n".join(problems)
 
 
@@ -156,25 +158,15 @@ AXE_RUN = """async () => {
 def test_every_page_passes_axe_wcag2_a_and_aa():
     """axe-core (npm, pinned) on every page, WCAG 2 A and AA rules: no violation anywhere."""
     assert AXE.is_file(), "run `npm ci` (it installs axe-core)"
-    executable = chromium_executable()
-    if executable is None:
-        pytest.fail("no Chromium found: install Debian's chromium or set SEQDL_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
     found = []
-    with serve(SITE) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        # The predictor page's Content-Security-Policy forbids inline scripts, as it should; the
-        # test injects axe-core past it (the page's own scripts still run under the policy).
-        page = browser.new_page(bypass_csp=True)
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    # The predictor page's Content-Security-Policy forbids inline scripts, as it should; the test
+    # injects axe-core past it (the page's own scripts still run under the policy).
+    with site_page(bypass_csp=True) as (page, base):
         for name in [*ALL_PAGES, "predictor/index"]:
             page.goto(f"{base}/{name}.html", wait_until="load")
             page.wait_for_timeout(300)  # MathJax and the theme finish rendering
             page.add_script_tag(path=str(AXE))
-            violations = page.evaluate(AXE_RUN)
-            found += [f"{name}: {v}" for v in violations]
-        browser.close()
+            found += [f"{name}: {v}" for v in page.evaluate(AXE_RUN)]
     assert not found, "\n".join(found)
 
 
