@@ -63,3 +63,56 @@ def test_an_outcome_fails_on_a_changed_colab_package():
     outcome = colab_fidelity.Outcome("book/x.ipynb", seconds=10, changed={"ipywidgets": ("7.7.1", "8.1.9")})
     assert not outcome.ok and "ipywidgets 7.7.1 -> 8.1.9" in outcome.line(180)
     assert colab_fidelity.Outcome("book/x.ipynb", seconds=10).ok
+
+
+def test_chapters_for_the_book_run_with_glue_records_and_nothing_else_changes(tmp_path):
+    plain = colab_fidelity.kernel_environment(tmp_path / "layer", tmp_path / "gitconfig")
+    book = colab_fidelity.kernel_environment(tmp_path / "layer", tmp_path / "gitconfig", book_build=True)
+    assert book.pop("SEQDL_BOOK_BUILD") == "1"
+    assert book == plain
+
+
+def test_the_budget_counts_the_chapter_not_the_install():
+    outcome = colab_fidelity.Outcome("book/x.ipynb", seconds=200, setup_seconds=40)
+    assert outcome.chapter_seconds == 160 and "160.0 s + setup cell  40.0 s" in outcome.line(180)
+
+
+STORE = """
+import sys, nbformat
+sys.path.insert(0, sys.argv[1])
+import colab_fidelity
+from jupyter_cache import get_cache
+source, cache_dir, changed = sys.argv[2], sys.argv[3], sys.argv[4]
+executed = nbformat.read(source, as_version=4)
+executed.metadata["kernelspec"] = {"name": "colab", "display_name": "Colab's runtime"}
+for cell in executed.cells:
+    if cell.cell_type == "code":
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ran as on Colab\\n")]
+outcome = colab_fidelity.Outcome("book/x.ipynb", seconds=50, setup_seconds=20, executed=executed)
+colab_fidelity.store_in_book_cache(cache_dir, source, outcome)
+cache = get_cache(cache_dir)
+record = cache.match_cache_file(source)
+_, merged = cache.merge_match_into_notebook(nbformat.read(source, as_version=4))
+print(record.data["execution_seconds"], merged.cells[-1].outputs[0].text.strip())
+try:
+    cache.match_cache_file(changed)
+    print("matched")
+except KeyError:
+    print("no match")
+"""
+
+
+def test_a_chapter_stored_by_the_colab_run_is_what_the_book_build_finds(tmp_path, tools_python):
+    """The book build (MyST-NB's cache mode) finds the stored chapter by its code, and only by it."""
+    source = ROOT / "book" / "datasets.ipynb"
+    changed = tmp_path / "changed.ipynb"
+    nb = __import__("nbformat").read(source, as_version=4)
+    nb.cells[-1].source += "\nprint('one more line')"
+    __import__("nbformat").write(nb, changed)
+    out = subprocess.run(
+        [tools_python, "-c", STORE, str(ROOT / "tools"), str(source), str(tmp_path / "cache"), str(changed)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == ["30 ran as on Colab", "no match"]
