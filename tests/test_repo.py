@@ -35,7 +35,9 @@ def test_readme_gives_the_two_commands_and_ci_calls_them():
     block = re.search(r"## Two commands\n.*?```bash\n(.*?)```", README, flags=re.S).group(1)
     assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == ["make book", "make test"]
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make test" in ci and "make book" in ci
+    # Every notebook runs as on Colab first; the book is built from that run, then tested.
+    order = [ci.find(f"\nmake {target} ") for target in ("test-colab", "book", "test")]
+    assert -1 not in order and order == sorted(order), "CI must run make test-colab, then book, then test"
     makefile = (ROOT / "Makefile").read_text()
     for target in _make_targets(README):
         assert re.search(rf"^{target}:", makefile, flags=re.M), f"README mentions `make {target}`"
@@ -160,3 +162,35 @@ def test_glossary_lists_every_term_the_chapters_define():
     for chapter in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
         labels |= set(re.findall(r"\((term-[a-z0-9-]+)\)=", chapter.read_text()))
     assert labels and all(f"<{label}>`" in text for label in labels)
+
+
+SELF_CHECK = re.compile(
+    r"\*\*Self-check\.\*\*(?P<question>[^\n]+)\n\s*\n"
+    r'<details class="seqdl-selfcheck"><summary>Answer</summary>\n(?P<answer>.*?)</details>',
+    flags=re.S,
+)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_chapter_asks_self_check_questions_with_collapsed_answers(chapter):
+    """Two or more "Self-check" questions, each followed by its answer in a <details> block
+    (collapsed on the website and in Colab, which would show a MyST directive's content)."""
+    text = "\n\n".join(
+        c.source for c in nbformat.read(chapter, as_version=4).cells if c.cell_type == "markdown"
+    )
+    asked = text.count("**Self-check.**")
+    found = list(SELF_CHECK.finditer(text))
+    assert asked >= 2, f"{chapter.name}: {asked} self-check question(s), expected at least 2"
+    assert len(found) == asked, f"{chapter.name}: a self-check question lacks its <details> answer block"
+    for match in found:
+        answer = match["answer"].strip()
+        assert len(answer.split()) >= 8, f"{chapter.name}: answer to{match['question']!r} is too short"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_figure_cells_carry_alt_text(chapter):
+    """A code cell that shows a figure says in words what it shows (MyST-NB's image alt)."""
+    for index, cell in enumerate(nbformat.read(chapter, as_version=4).cells):
+        if cell.cell_type == "code" and "plt.show()" in cell.source:
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt.split()) >= 8, f"{chapter.name} cell {index}: a figure without alt text"

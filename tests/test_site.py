@@ -104,6 +104,37 @@ def test_no_tensorflow_start_up_noise_on_pages():
             )
 
 
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.alts: list[tuple[str, str]] = []
+        self.self_checks = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.alts.append((attrs.get("src", ""), attrs.get("alt") or ""))
+        if tag == "details" and "seqdl-selfcheck" in (attrs.get("class") or ""):
+            self.self_checks += 1
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_every_image_says_what_it_shows(name):
+    """Every image has alt text in words: not missing, not a file name (MyST-NB's default)."""
+    parser = _Images()
+    parser.feed((SITE / f"{name}.html").read_text(errors="replace"))
+    for src, alt in parser.alts:
+        looks_like_a_file = re.search(r"\.(png|svg|jpe?g|gif)$", alt.strip(), flags=re.I) or "/" in alt
+        assert len(alt.split()) >= 2 and not looks_like_a_file, f"{name}: image {src} has alt {alt!r}"
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOK_PAGES if re.match(r"book/\d\d_", n)])
+def test_chapter_pages_show_their_self_checks_collapsed(name):
+    parser = _Images()
+    parser.feed((SITE / f"{name}.html").read_text(errors="replace"))
+    assert parser.self_checks >= 2, f"{name}: {parser.self_checks} collapsed self-check answers on the page"
+
+
 @contextlib.contextmanager
 def site_page(**options):
     """A Chromium page on the built site, served on 127.0.0.1; requests elsewhere are refused."""
