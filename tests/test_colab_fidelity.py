@@ -86,8 +86,9 @@ source, cache_dir, changed = sys.argv[2], sys.argv[3], sys.argv[4]
 executed = nbformat.read(source, as_version=4)
 executed.metadata["kernelspec"] = {"name": "colab", "display_name": "Colab's runtime"}
 for cell in executed.cells:
-    if cell.cell_type == "code":
+    if cell.cell_type == "code":  # as nbclient leaves them: outputs, and timing in the metadata
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ran as on Colab\\n")]
+        cell.metadata["execution"] = {"iopub.execute_input": "2026-12-02T05:43:51.104300Z"}
 outcome = colab_fidelity.Outcome("book/x.ipynb", seconds=50, setup_seconds=20, executed=executed)
 colab_fidelity.store_in_book_cache(cache_dir, source, outcome)
 cache = get_cache(cache_dir)

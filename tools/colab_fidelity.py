@@ -246,16 +246,32 @@ def run_notebook(
 
 
 def store_in_book_cache(cache_dir: Path, path: Path, outcome: Outcome) -> None:
-    """Store a chapter that ran as on Colab in Jupyter Book's execution cache (MyST-NB's cache mode
-    matches a notebook by its kernelspec and code cells, and merges the stored outputs)."""
+    """Store a chapter that ran as on Colab in Jupyter Book's execution cache.
+
+    MyST-NB's cache mode matches a notebook by its kernelspec and its code cells (source and all
+    cell metadata), then merges the stored outputs. So the stored notebook is the source notebook
+    with the executed outputs moved in, not the executed copy, whose cells carry nbclient's timing
+    metadata and would never match. The setup cell is stored without output.
+    """
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    stored = nbformat.read(path, as_version=4)
     executed = outcome.executed
-    executed.metadata["kernelspec"] = nbformat.read(path, as_version=4).metadata["kernelspec"]
+    if [c.source for c in stored.cells] != [c.source for c in executed.cells]:
+        raise ValueError(f"{path.name} changed while it ran; not stored in the book's cache")
+    for cell, ran in zip(stored.cells, executed.cells, strict=True):
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
+        if SETUP_TAG in cell.metadata.get("tags", []):
+            # pip's log of installing into the copy of Colab (this machine's pip settings, say); the
+            # site shows the setup cell as the book's own build runs it, with nothing to install.
+            cell.outputs = []
+    if "language_info" in executed.metadata:
+        stored.metadata["language_info"] = executed.metadata["language_info"]
     data = {"execution_seconds": outcome.chapter_seconds, "setup_seconds": outcome.setup_seconds}
     get_cache(str(cache_dir)).cache_notebook_bundle(
-        CacheBundleIn(executed, str(path), data=data), check_validity=False, overwrite=True
+        CacheBundleIn(stored, str(path), data=data), check_validity=False, overwrite=True
     )
 
 
