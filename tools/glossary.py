@@ -36,6 +36,8 @@ NAMES = {
     "otsu": "Otsu",
     "platt": "Platt",
     "relu": "ReLU",
+    "rnn": "RNN",
+    "lstm": "LSTM",
     "roc": "ROC",
     "savedmodel": "SavedModel",
     "tensorflow-js": "TensorFlow.js",
