@@ -2,17 +2,21 @@
 
 For every exercise the master scores full marks, the blank student notebook scores zero (both
 through the real grader in tests/test_grader.py), and every known-wrong answer in
-tests/wrong_answers loses the points of the question it targets -- and only those.
+tests/wrong_answers loses the points of the question it targets -- and only those. Student
+notebooks work alone in an empty folder (Colab) and side by side in one folder, where each
+``grader.check`` reads its own tests and ``grader.export`` zips the notebook that runs it.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import dataclasses
 import importlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -20,7 +24,7 @@ import sys
 
 import nbformat
 import pytest
-from exercise_notebooks import ROOT, exercise_names, fill_answers, master_solutions
+from exercise_notebooks import ROOT, exercise_names, fill_answers, master_solutions, write
 from grading import harness
 
 EXERCISES = exercise_names()
@@ -239,7 +243,9 @@ def test_student_notebook_runs_alone_and_checks_every_question(name, tmp_path, r
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
-    assert (tmp_path / "tests").is_dir(), "the first cell should write the public tests"
+    assert (tmp_path / "tests" / name).is_dir(), (
+        f"the first cell should write the public tests to tests/{name}/"
+    )
     checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
     assert checks
     for cell in checks:
@@ -248,6 +254,101 @@ def test_student_notebook_runs_alone_and_checks_every_question(name, tmp_path, r
         assert "All test cases passed" in text or "passed!" in text, f"{question}: {text[:500]}"
         assert "error" not in [o.get("output_type") for o in cell.outputs]
     shutil.rmtree(tmp_path / "tests")
+
+
+# --------------------------------------------------------------------------- several notebooks in one folder
+
+
+def _check_cells(name: str, answer: int, question: str) -> list:
+    """Exercise ``name``'s setup and Otter cells, one filled answer and its ``grader.check``: no Keras."""
+    code = [c for c in fill_answers(name).cells if c.cell_type == "code"]
+    answers = [c for c in code if "otter_answer_cell" in c.metadata.get("tags", [])]
+    check = next(c for c in code if c.source.strip() == f'grader.check("{question}")')
+    return [code[0], code[1], nbformat.v4.new_code_cell("import numpy as np"), answers[answer], check]
+
+
+EXPORT = "grader.export(pdf=False, display_link=False)"
+
+
+def _run_in_kernel(cells: list, folder, session_name: str | None = None) -> nbformat.NotebookNode:
+    """Run ``cells`` in a fresh kernel working in ``folder``; ``session_name`` as Jupyter Server sets it."""
+    from nbclient import NotebookClient
+
+    env = {k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"}
+    if session_name is not None:
+        env["JPY_SESSION_NAME"] = session_name  # what Jupyter Server tells a kernel: its notebook's path
+    nb = nbformat.v4.new_notebook(cells=copy.deepcopy(cells))
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    with client.setup_kernel(env=env):
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+    return nb
+
+
+def _passed(cell) -> bool:
+    text = json.dumps(cell.outputs)
+    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+    return ("All test cases passed" in text or "passed!" in text) and not errors
+
+
+def _new_zip(folder, before: set) -> list[str]:
+    """The notebooks inside the one zip that appeared in ``folder`` since ``before``."""
+    import zipfile
+
+    made = sorted(set(folder.glob("*.zip")) - before)
+    assert len(made) == 1, f"expected one new export zip, found {[p.name for p in made]}"
+    with zipfile.ZipFile(made[0]) as archive:
+        return [n for n in archive.namelist() if n.endswith(".ipynb")]
+
+
+@pytest.mark.slow
+def test_several_exercises_in_one_folder_check_their_own_tests_and_export_their_own_notebook(
+    tmp_path, runtime_restored
+):
+    """A student's Downloads: exercises 1 and 2 and a renamed copy of exercise 1 side by side.
+
+    Each notebook's setup cell writes its public tests into a folder of its own (a shared ``tests/``
+    let exercise 2's ``grader.check("q2")`` run exercise 1's q2), each ``grader.check`` passes with
+    its own answers, and ``grader.export()`` zips the notebook that runs it: the copy that Jupyter
+    Server names in ``JPY_SESSION_NAME``, else the exercise's own file. In Colab the notebook is not
+    a file of the working folder at all, and Otter still starts. Only setup cells and a cheap
+    question run: no Keras, no training.
+    """
+    downloads = tmp_path / "Downloads"
+    for name in ("01_cnn", "02_rnn"):
+        write(fill_answers(name), downloads / f"{name}.ipynb")
+    copy_path = write(fill_answers("01_cnn"), downloads / "01_cnn (1).ipynb")
+    runs = [
+        ("01_cnn", None, "01_cnn.ipynb"),
+        ("02_rnn", None, "02_rnn.ipynb"),  # after exercise 1 wrote its tests
+        ("01_cnn", str(copy_path), "01_cnn (1).ipynb"),  # after exercise 2 wrote its tests
+    ]
+    for name, session, exported in runs:
+        before = set(downloads.glob("*.zip"))
+        cells = [*_check_cells(name, 1, "q2"), nbformat.v4.new_code_cell(EXPORT)]
+        nb = _run_in_kernel(cells, downloads, session)
+        assert _passed(nb.cells[4]), (
+            f"{name}: grader.check('q2') did not pass: {json.dumps(nb.cells[4].outputs)[:800]}"
+        )
+        assert _new_zip(downloads, before) == [exported], (
+            f"{name} (session {session}) exported the wrong notebook"
+        )
+    for name in ("01_cnn", "02_rnn"):
+        embedded = re.search(r"PUBLIC_TESTS = (\{.*?\n\})", _check_cells(name, 1, "q2")[0].source, flags=re.S)
+        for test, source in json.loads(embedded.group(1)).items():
+            assert (downloads / "tests" / name / test).read_text() == source, (
+                f"tests/{name}/{test} is not {name}'s"
+            )
+    assert not list((downloads / "tests").glob("*.py")), (
+        "no exercise may write its tests into the shared tests/"
+    )
+
+    colab = tmp_path / "content"  # Colab: the notebook lives in Drive, not in the working folder
+    colab.mkdir()
+    nb = _run_in_kernel(_check_cells("01_cnn", 1, "q2"), colab)
+    assert _passed(nb.cells[4]), json.dumps(nb.cells[4].outputs)[:800]
 
 
 # --------------------------------------------------------------------------- through the real grader

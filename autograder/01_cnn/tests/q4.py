@@ -6,14 +6,16 @@ name = "q4"
 points = 3
 
 @test_case(points=1, hidden=False)
-def test_q4_model_predicts(model, one_hot_encode):
-    """The trained model is a Keras model that predicts one probability per sequence."""
+def test_q4_model_reads_both_strands(model, one_hot_encode):
+    """The trained model is a Keras model giving one probability per sequence, the same on both strands."""
     import keras
     import numpy as np
-    assert isinstance(model, keras.Model), 'train a model from build_cnn(200) and call it `model`'
-    x = np.stack([one_hot_encode('ACGT' * 50), one_hot_encode('TTGCA' * 40)])
+    assert isinstance(model, keras.Model), 'train a model from build_rc_cnn(200) and call it `model`'
+    x = np.stack([one_hot_encode('ACGTTGCAAT' * 20), one_hot_encode('TTGCA' * 40)])
     p = np.asarray(model.predict(x, verbose=0))
-    assert p.shape == (2, 1), f'model.predict on 2 sequences of 200 bp should give shape (2, 1), got {p.shape}'
+    assert p.shape == (2, 1), f'model.predict on 2 sequences of 200 bp should give (2, 1), got {p.shape}'
+    p_rc = np.asarray(model.predict(x[:, ::-1, ::-1], verbose=0))
+    assert np.allclose(p, p_rc, atol=1e-05), 'your model gives a sequence and its reverse complement different predictions: train the model that build_rc_cnn(200) returns'
 
 @test_case(points=2, hidden=True)
 def test_q4_test_auroc_at_least_090(model):

@@ -6,23 +6,28 @@ name = "q2"
 points = 2
 
 @test_case(points=1, hidden=False)
-def test_q2_one_hot_dna(lstm_param_count):
-    """The parameter counts for one-hot DNA input (d = 4) are right."""
-    assert callable(lstm_param_count), 'define lstm_param_count(input_dim, units) above and run the cell'
-    got = lstm_param_count(4, 32)
-    assert isinstance(got, (int,)) or float(got).is_integer(), f'return a whole number, got {got!r}'
-    assert int(got) == 4736, f'lstm_param_count(4, 32) should be 4736, got {got}. Count, for each of the three gates and the candidate, the input weights, the recurrent weights and the biases.'
+def test_q2_small_hybrid(hybrid_param_count):
+    """The count for Conv1D(8, 5) -> MaxPooling1D(4) -> Bidirectional(LSTM(6)) -> Dense(1) is right."""
+    assert callable(hybrid_param_count), 'define hybrid_param_count(n_filters, width, pool, units) and run it'
+    got = hybrid_param_count(8, 5, 4, 6)
+    assert isinstance(got, int) or float(got).is_integer(), f'return a whole number, got {got!r}'
+    got = int(got)
+    conv, dense = (8 * (5 * 4 + 1), 2 * 6 + 1)
+    both_lstms = 2 * 4 * 6 * (8 + 6 + 1)
+    hints = {conv + 2 * 4 * 6 * (4 + 6 + 1) + dense: 'The LSTM does not read the 4 bases: at each step it reads the n_filters scores that the convolution (after pooling) gives there.', conv + both_lstms // 2 + dense: 'Bidirectional holds TWO LSTMs, one per direction.', conv + both_lstms + 6 + 1: "The Dense layer reads both directions' states: 2 * units numbers.", 8 * 5 * 4 + both_lstms + dense: 'Each Conv1D filter also has a bias.'}
+    hint = hints.get(got, 'Count layer by layer: the kernel and bias of each Conv1D filter, the input, recurrent and bias weights of each LSTM gate and of the candidate, and the Dense layer.')
+    assert got == 901, f'hybrid_param_count(8, 5, 4, 6) should be 901, got {got}. {hint}'
 
 @test_case(points=1, hidden=True)
-def test_q2_matches_keras(lstm_param_count):
-    """The count equals Keras's count_params() for LSTMs of several sizes."""
+def test_q2_matches_keras(hybrid_param_count):
+    """The count equals Keras's count_params() for hybrids of several sizes and pool widths."""
     import keras
     import numpy as np
     rng = np.random.default_rng(3)
-    for input_dim, units in [(1, 1), (20, 7), *rng.integers(1, 65, (4, 2)).tolist()]:
-        layer = keras.layers.LSTM(int(units))
-        layer.build((None, None, int(input_dim)))
-        expected = layer.count_params()
-        got = lstm_param_count(int(input_dim), int(units))
-        assert int(got) == expected, f'lstm_param_count({input_dim}, {units}) = {got}, Keras counts {expected}'
+    sizes = [(1, 1, 1, 1), (32, 12, 8, 16), *rng.integers(1, 40, (4, 4)).tolist()]
+    for n_filters, width, pool, units in sizes:
+        model = keras.Sequential([keras.Input((200, 4)), keras.layers.Conv1D(int(n_filters), int(width)), keras.layers.MaxPooling1D(int(pool)), keras.layers.Bidirectional(keras.layers.LSTM(int(units))), keras.layers.Dense(1)])
+        expected = model.count_params()
+        got = hybrid_param_count(int(n_filters), int(width), int(pool), int(units))
+        assert int(got) == expected, f'hybrid_param_count({n_filters}, {width}, {pool}, {units}) = {got}, Keras counts {expected}'
 

@@ -3,45 +3,68 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q1"
-points = 3
+points = 2
 
-@test_case(points=1, hidden=False)
-def test_q1_shape_and_reference_is_zero(saturation_mutagenesis):
-    """An (L, 4) array, 0 at the reference base, effects f(mutant) - f(x) in the right direction."""
+@test_case(points=0.5, hidden=False)
+def test_q1_logit_of_a_small_model(logit_model):
+    """The new model outputs the logit of a small model whose weights are known, not its probability."""
     import keras
     import numpy as np
-    assert callable(saturation_mutagenesis), 'define saturation_mutagenesis(model, x) above and run it'
-    seed, length = (0, 12)
-    keras.utils.set_random_seed(seed)
-    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    x = np.eye(4, dtype='float32')[np.random.default_rng(0).integers(0, 4, length)]
-    effects = saturation_mutagenesis(tiny, x)
-    assert isinstance(effects, np.ndarray) and effects.shape == (length, 4), f'return an (L, 4) array, got {getattr(effects, 'shape', type(effects).__name__)}'
-    assert np.allclose(effects[x.astype(bool)], 0), "a 'substitution' by the reference base changes nothing: 0"
-    assert np.abs(effects).max() > 0, 'some substitutions must change the output'
-    i, b = (0, (int(x[0].argmax()) + 1) % 4)
-    mutant = x.copy()
-    mutant[i] = np.eye(4)[b]
-    expected = float(tiny(mutant[None])[0, 0]) - float(tiny(x[None])[0, 0])
-    assert np.isclose(effects[i, b], expected, atol=1e-05), f'effects[0, {b}] should be f(mutant) - f(x) = {expected:.5f}, got {effects[i, b]:.5f}' + (': you subtracted the other way round (f(x) - f(mutant))' if np.isclose(effects[i, b], -expected, atol=1e-05) else '')
+    assert callable(logit_model), 'define logit_model(model) above and run it'
+    small = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation='relu'), keras.layers.Dense(1, activation='sigmoid')])
+    w1 = np.array([[1.0, -2.0], [0.5, 1.0], [-1.0, 3.0]], dtype='float32')
+    b1 = np.array([0.1, -0.2], dtype='float32')
+    w2, b2 = (np.array([[1.5], [-1.0]], dtype='float32'), np.array([0.5], dtype='float32'))
+    small.layers[0].set_weights([w1, b1])
+    small.layers[1].set_weights([w2, b2])
+    x = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 2.0], [3.0, 1.0, 1.0]], dtype='float32')
+    expected = np.maximum(x @ w1 + b1, 0) @ w2 + b2
+    got = np.asarray(logit_model(small)(x))
+    assert got.shape == (3, 1), f'one logit per input: shape (3, 1), got {got.shape}'
+    if np.allclose(got, 1 / (1 + np.exp(-expected)), atol=1e-05):
+        raise AssertionError('these are the probabilities: output the logit, the value of the last layer before its sigmoid')
+    assert np.allclose(got, expected, atol=0.0001), f"expected the logits {expected.ravel().round(3)}, got {got.ravel().round(3)}: copy the last layer's trained weights, do not start from new random ones"
 
-@test_case(points=2, hidden=True)
-def test_q1_matches_one_mutant_at_a_time(saturation_mutagenesis):
-    """Every effect equals predicting that single mutant separately."""
+@test_case(points=0.5, hidden=False)
+def test_q1_cnn_still_gives_probabilities(cnn, logit_cnn, X_test):
+    """cnn still outputs probabilities, and logit_cnn their logits: sigmoid(logit_cnn(x)) = cnn(x)."""
+    import numpy as np
+    x = np.asarray(X_test[:64])
+    p = np.asarray(cnn(x), dtype=np.float64)
+    z = np.asarray(logit_cnn(x), dtype=np.float64)
+    assert p.min() >= 0 and p.max() <= 1, 'logit_model changed cnn, which no longer outputs probabilities: build a new model and leave the layers of the one you are given as they are'
+    assert z.shape == (64, 1), f'logit_cnn should give one logit per sequence, shape (64, 1), got {z.shape}'
+    assert np.all(np.isfinite(z)), 'some logits of logit_cnn are infinite or NaN'
+    assert np.allclose(1 / (1 + np.exp(-z)), p, atol=1e-05), "sigmoid(logit_cnn(x)) should equal cnn(x): use the trained weights of cnn's last layer"
+
+@test_case(points=0.5, hidden=True)
+def test_q1_saturated_functional_model(logit_model):
+    """A functional model whose probabilities round to 1 gets finite, right logits and is left unchanged."""
     import keras
     import numpy as np
-    seed, length = (3, 10)
-    keras.utils.set_random_seed(seed)
-    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    x = np.eye(4, dtype='float32')[np.random.default_rng(1).integers(0, 4, length)]
-    reference = float(tiny(x[None])[0, 0])
-    expected = np.zeros((length, 4))
-    for i in range(length):
-        for b in range(4):
-            mutant = x.copy()
-            mutant[i] = np.eye(4)[b]
-            expected[i, b] = float(tiny(mutant[None])[0, 0]) - reference
-    got = saturation_mutagenesis(tiny, x)
-    assert np.allclose(got, expected, atol=1e-05), f'effects differ from predicting each mutant separately: return f(mutant) - f(x), not the mutant predictions (max difference {np.abs(got - expected).max():.3g})'
-    assert getattr(saturation_mutagenesis, '__module__', '') != 'seqdl.interpret', 'write your own'
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input(shape=(12, 4))
+    hidden = keras.layers.Dense(6, activation='relu')(keras.layers.Flatten()(inputs))
+    functional = keras.Model(inputs, keras.layers.Dense(1, activation='sigmoid')(hidden))
+    kernel, bias = functional.layers[-1].get_weights()
+    functional.layers[-1].set_weights([40 * np.abs(kernel), bias + 20])
+    x = np.eye(4, dtype='float32')[np.random.default_rng(3).integers(0, 4, (20, 12))]
+    features = np.asarray(keras.Model(inputs, hidden)(x))
+    expected = features @ (40 * np.abs(kernel)) + bias + 20
+    got = np.asarray(logit_model(functional)(x))
+    assert np.all(np.isfinite(got)), 'logits must stay finite where the probability rounds to 1'
+    assert np.allclose(got, expected, rtol=0.0001, atol=0.001), 'the logits of a functional model are wrong'
+    assert np.all(np.asarray(functional(x)) <= 1), 'the model passed in must be left unchanged'
+
+@test_case(points=0.5, hidden=True)
+def test_q1_refuses_models_without_sigmoid(logit_model):
+    """A model whose last layer has no sigmoid is refused with ValueError."""
+    import keras
+    for activation in (None, 'relu'):
+        model = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(1, activation=activation)])
+        try:
+            logit_model(model)
+        except ValueError:
+            continue
+        raise AssertionError(f'a last Dense layer with activation {activation!r}: expected ValueError')
 

@@ -3,61 +3,63 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2"
-points = 4
+points = 2
 
-@test_case(points=1, hidden=False)
-def test_q2_completeness(integrated_gradients):
-    """The attributions sum to f(x) - f(baseline), up to the Riemann-sum error."""
+@test_case(points=0.5, hidden=False)
+def test_q2_shape_reference_and_sign(saturation_mutagenesis):
+    """An (L, 4) array, 0 at the reference base, effects f(mutant) - f(x) in the right direction."""
     import keras
     import numpy as np
-    assert callable(integrated_gradients), 'define integrated_gradients(model, x, baseline=None, steps=50)'
-    seed, length = (0, 30)
+    assert callable(saturation_mutagenesis), 'define saturation_mutagenesis(model, x) above and run it'
+    seed, length = (0, 12)
     keras.utils.set_random_seed(seed)
-    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    x = np.eye(4, dtype='float32')[np.random.default_rng(2).integers(0, 4, length)]
-    ig = np.asarray(integrated_gradients(tiny, x, steps=200))
-    assert ig.shape == (length, 4), f'return an (L, 4) array, got {ig.shape}'
-    delta = float(tiny(x[None])[0, 0] - tiny(np.zeros_like(x)[None])[0, 0])
-    error = abs(ig.sum() - delta) / abs(delta)
-    assert error < 0.02, f'attributions sum to {ig.sum():.5f} but f(x) - f(baseline) = {delta:.5f} ({error:.1%} off): multiply the averaged gradients by (x - baseline)'
+    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1)])
+    x = np.eye(4, dtype='float32')[np.random.default_rng(0).integers(0, 4, length)]
+    effects = saturation_mutagenesis(tiny, x)
+    assert isinstance(effects, np.ndarray) and effects.shape == (length, 4), f'return an (L, 4) array, got {getattr(effects, 'shape', type(effects).__name__)}'
+    assert np.allclose(effects[x.astype(bool)], 0), "a 'substitution' by the reference base changes nothing: 0"
+    assert np.abs(effects).max() > 0, 'some substitutions must change the output'
+    i, b = (0, (int(x[0].argmax()) + 1) % 4)
+    mutant = x.copy()
+    mutant[i] = np.eye(4)[b]
+    expected = float(tiny(mutant[None])[0, 0]) - float(tiny(x[None])[0, 0])
+    assert np.isclose(effects[i, b], expected, atol=1e-05), f'effects[0, {b}] should be f(mutant) - f(x) = {expected:.5f}, got {effects[i, b]:.5f}' + (': you subtracted the other way round (f(x) - f(mutant))' if np.isclose(effects[i, b], -expected, atol=1e-05) else '')
 
-@test_case(points=1.5, hidden=True)
-def test_q2_matches_a_reference(integrated_gradients):
-    """The attributions match a reference implementation of Integrated Gradients."""
+@test_case(points=0.5, hidden=False)
+def test_q2_ism_explains_the_logit(saturation_mutagenesis, ism, cnn, logit_cnn, example):
+    """ism is the saturation mutagenesis of the logit of example, not of its probability."""
+    import numpy as np
+    ism = np.asarray(ism)
+    assert ism.shape == example.shape, f'ism: one row per position of example, {example.shape}, got {ism.shape}'
+    if np.allclose(ism, np.asarray(saturation_mutagenesis(cnn, example)), atol=1e-06):
+        raise AssertionError('ism holds changes of the probability: attribute the logit (pass logit_cnn, not cnn)')
+    assert np.allclose(ism, np.asarray(saturation_mutagenesis(logit_cnn, example)), atol=0.0001), 'ism should be the saturation mutagenesis of example by logit_cnn'
+
+@test_case(points=1, hidden=True)
+def test_q2_matches_one_mutant_at_a_time(saturation_mutagenesis, ism, cnn, example):
+    """Each effect equals predicting that mutant alone; ism matches an independent logit reference."""
     import keras
     import numpy as np
-    import tensorflow as tf
-    seed, length = (5, 16)
+    seed, length = (3, 10)
     keras.utils.set_random_seed(seed)
-    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    x = np.eye(4, dtype='float32')[np.random.default_rng(4).integers(0, 4, length)]
-    alphas = np.linspace(0, 1, 401, dtype='float32')
-    path = tf.constant(alphas[:, None, None] * x[None])
-    with tf.GradientTape() as tape:
-        tape.watch(path)
-        out = tiny(path)[:, 0]
-    grads = tape.gradient(out, path).numpy()
-    expected = x * np.trapezoid(grads, alphas, axis=0)
-    got = np.asarray(integrated_gradients(tiny, x, steps=200))
-    scale = np.abs(expected).max()
-    assert np.allclose(got, expected, atol=0.03 * scale), f'attributions differ from a reference implementation by {np.abs(got - expected).max() / scale:.1%}'
-    assert getattr(integrated_gradients, '__module__', '') != 'seqdl.interpret', 'write your own'
-
-@test_case(points=1.5, hidden=True)
-def test_q2_uses_the_baseline(integrated_gradients):
-    """A non-zero baseline is used, not silently replaced by zeros."""
-    import keras
-    import numpy as np
-    seed, length = (7, 20)
-    keras.utils.set_random_seed(seed)
-    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    rng = np.random.default_rng(6)
-    x = np.eye(4, dtype='float32')[rng.integers(0, 4, length)]
-    zero_output = float(tiny(np.zeros_like(x)[None])[0, 0])
-    candidates = np.eye(4, dtype='float32')[rng.integers(0, 4, (20, length))]
-    outputs = np.asarray(tiny(candidates))[:, 0]
-    baseline = candidates[np.argmax(np.abs(outputs - zero_output))]
-    ig = np.asarray(integrated_gradients(tiny, x, baseline=baseline, steps=200))
-    delta = float(tiny(x[None])[0, 0] - tiny(baseline[None])[0, 0])
-    assert abs(ig.sum() - delta) < 0.02 * abs(delta) + 1e-06, f'with another sequence as baseline the attributions should sum to f(x) - f(baseline) = {delta:.5f}, got {ig.sum():.5f}: use the baseline argument for the path and in the (x - baseline) factor'
+    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1)])
+    x = np.eye(4, dtype='float32')[np.random.default_rng(1).integers(0, 4, length)]
+    reference = float(tiny(x[None])[0, 0])
+    expected = np.zeros((length, 4))
+    for i in range(length):
+        for b in range(4):
+            mutant = x.copy()
+            mutant[i] = np.eye(4)[b]
+            expected[i, b] = float(tiny(mutant[None])[0, 0]) - reference
+    got = np.asarray(saturation_mutagenesis(tiny, x))
+    assert np.allclose(got, expected, atol=1e-05), 'effects differ from predicting each mutant separately'
+    assert getattr(saturation_mutagenesis, '__module__', '') != 'seqdl.interpret', 'write your own'
+    features = keras.Model(cnn.inputs[0], cnn.layers[-1].input)
+    kernel, bias = cnn.layers[-1].get_weights()
+    mutants = np.repeat(example[None], 4 * len(example), axis=0)
+    for i in range(len(example)):
+        mutants[4 * i:4 * i + 4, i] = np.eye(4)
+    logits = (np.asarray(features(mutants)) @ kernel + bias)[:, 0]
+    logit_x = float((np.asarray(features(example[None])) @ kernel + bias)[0, 0])
+    assert np.allclose(np.asarray(ism), logits.reshape(-1, 4) - logit_x, atol=0.001), "ism is not the logit's"
 

@@ -5,46 +5,72 @@ OK_FORMAT = False
 name = "q3"
 points = 3
 
-@test_case(points=1, hidden=False)
-def test_q3_recovers_a_planted_filter(filter_pwm):
-    """The matrix from a planted filter's top windows spells its motif, each row summing to 1."""
+@test_case(points=1.5, hidden=False)
+def test_q3_windows_and_sign(occlusion_scan):
+    """One entry per window start; entry s hides x[s : s + width] and is f(occluded) - f(x)."""
     import keras
     import numpy as np
-    assert callable(filter_pwm), 'define filter_pwm(model, X, filter_index, top_k=100) above and run it'
-    motif = 'TTGCATAA'
-    model = keras.Sequential([keras.Input(shape=(40, 4)), keras.layers.Conv1D(2, len(motif), activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    kernel = np.zeros((len(motif), 4, 2), dtype='float32')
-    kernel[np.arange(len(motif)), ['ACGT'.index(b) for b in motif], 1] = 1.0
-    model.layers[0].set_weights([kernel, np.zeros(2, dtype='float32')])
-    rng = np.random.default_rng(0)
-    X = np.eye(4, dtype='float32')[rng.integers(0, 4, (60, 40))]
-    for row in range(30):
-        X[row, 10:10 + len(motif)] = np.eye(4)[['ACGT'.index(b) for b in motif]]
-    ppm = np.asarray(filter_pwm(model, X, filter_index=1, top_k=30))
-    assert ppm.shape == (len(motif), 4), f'return a (kernel_size, 4) matrix, got {ppm.shape}'
-    assert np.allclose(ppm.sum(axis=1), 1), 'each row is a probability distribution over A, C, G, T'
-    consensus = ''.join(('ACGT'[i] for i in ppm.argmax(axis=1)))
-    assert consensus == motif, f'filter 1 detects {motif}, but your matrix spells {consensus}'
+    assert callable(occlusion_scan), 'define occlusion_scan(model, x, width) above and run it'
+    length, width = (12, 4)
+    keras.utils.set_random_seed(0)
+    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(3, 3, activation='relu'), keras.layers.Flatten(), keras.layers.Dense(1)])
+    x = np.eye(4, dtype='float32')[np.random.default_rng(0).integers(0, 4, length)]
+    original = x.copy()
+    scan = np.asarray(occlusion_scan(tiny, x, width))
+    assert np.array_equal(x, original), 'occlusion_scan must not modify x: occlude copies'
+    assert scan.shape == (length - width + 1,), f'there are L - width + 1 = {length - width + 1} windows (starts 0 to L - width), so the scan has shape ({length - width + 1},); got {scan.shape}'
+    f_x = float(tiny(x[None])[0, 0])
+    for s in (0, 3, length - width):
+        occluded = x.copy()
+        occluded[s:s + width] = 0
+        expected = float(tiny(occluded[None])[0, 0]) - f_x
+        if np.isclose(scan[s], -expected, atol=1e-05) and (not np.isclose(expected, 0, atol=1e-05)):
+            raise AssertionError('you subtracted the other way round: scan[s] = f(occluded) - f(x)')
+        assert np.isclose(scan[s], expected, atol=1e-05), f'scan[{s}] should be {expected:.5f}, got {scan[s]:.5f}: entry s hides the width rows x[s : s + width] (positions s to s + width - 1), no more, no fewer'
 
-@test_case(points=2, hidden=True)
-def test_q3_matches_numpy_windows(filter_pwm):
-    """The matrix matches a NumPy reference built from every window's activation."""
+@test_case(points=1, hidden=True)
+def test_q3_brute_force_and_errors(occlusion_scan):
+    """Every window and width match a one-at-a-time reference; widths outside 1..L raise ValueError."""
     import keras
     import numpy as np
-    seed, length = (11, 25)
-    keras.utils.set_random_seed(seed)
-    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(4, 5, activation='relu'), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1, activation='sigmoid')])
-    kernel, bias = tiny.layers[0].get_weights()
-    rng = np.random.default_rng(12)
-    X = np.eye(4, dtype='float32')[rng.integers(0, 4, (40, length))]
-    width = kernel.shape[0]
-    windows = np.stack([X[:, p:p + width] for p in range(length - width + 1)], axis=1)
-    for f, top_k in ((2, 17), (0, 40)):
-        act = np.maximum(np.einsum('npkc,kc->np', windows, kernel[:, :, f]) + bias[f], 0)
-        order = sorted(range(len(X)), key=lambda i: (-act[i].max(), i))[:top_k]
-        chosen = np.stack([windows[i, int(np.argmax(act[i]))] for i in order])
-        expected = chosen.sum(axis=0) / chosen.sum(axis=(0, 2))[:, None]
-        got = np.asarray(filter_pwm(tiny, X, f, top_k=top_k))
-        assert np.allclose(got, expected, atol=1e-06), f'filter {f}, top_k={top_k}: the matrix does not match the best window of each of the top_k sequences (check the window offsets, one window per sequence, the normalisation)'
-    assert getattr(filter_pwm, '__module__', '') != 'seqdl.interpret', 'write your own'
+    length = 9
+    keras.utils.set_random_seed(4)
+    tiny = keras.Sequential([keras.Input(shape=(length, 4)), keras.layers.Conv1D(2, 2, activation='tanh'), keras.layers.Flatten(), keras.layers.Dense(1)])
+    x = np.eye(4, dtype='float32')[np.random.default_rng(5).integers(0, 4, length)]
+    f_x = float(tiny(x[None])[0, 0])
+    for width in (1, 2, 5, length):
+        expected = []
+        for s in range(length - width + 1):
+            occluded = x.copy()
+            occluded[s:s + width] = 0
+            expected.append(float(tiny(occluded[None])[0, 0]) - f_x)
+        got = np.asarray(occlusion_scan(tiny, x, width), dtype=float)
+        assert got.shape == (len(expected),) and np.allclose(got, expected, atol=1e-05), f'width {width}'
+    for width in (0, length + 1):
+        try:
+            occlusion_scan(tiny, x, width)
+        except ValueError:
+            continue
+        raise AssertionError(f'width {width}: expected ValueError')
+
+@test_case(points=0.5, hidden=True)
+def test_q3_scans_find_the_planted_motif(scans, checked, cnn, X_test, starts_test):
+    """The notebook's scans are of the logit, and their worst window mostly overlaps the planted motif."""
+    import keras
+    import numpy as np
+    scans, checked = (np.asarray(scans), np.asarray(checked))
+    width = X_test.shape[1] - scans.shape[1] + 1
+    assert scans.shape == (len(checked), 200 - 15 + 1) and width == 15
+    features = keras.Model(cnn.inputs[0], cnn.layers[-1].input)
+    kernel, bias = cnn.layers[-1].get_weights()
+    for row in (0, len(checked) // 2, len(checked) - 1):
+        x = X_test[checked[row]]
+        occluded = np.repeat(x[None], scans.shape[1], axis=0)
+        for s in range(scans.shape[1]):
+            occluded[s, s:s + width] = 0
+        logits = (np.asarray(features(occluded)) @ kernel + bias)[:, 0]
+        logit_x = float((np.asarray(features(x[None])) @ kernel + bias)[0, 0])
+        assert np.allclose(scans[row], logits - logit_x, atol=0.001)
+    hits = np.abs(scans.argmin(axis=1) - starts_test[checked]) <= width // 2
+    assert hits.mean() >= 0.7
 

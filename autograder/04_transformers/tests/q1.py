@@ -6,62 +6,92 @@ name = "q1"
 points = 4
 
 @test_case(points=1, hidden=False)
-def test_q1_by_hand(scaled_dot_product_attention):
-    """A 2 x 2 example computed by hand: scores scaled by 1/sqrt(d), softmax over the keys."""
+def test_q1_causal_by_hand(masked_attention):
+    """A 3-token causal example computed by hand: each query attends to itself and the keys before it."""
     import numpy as np
-    assert callable(scaled_dot_product_attention), 'define scaled_dot_product_attention(q, k, v, mask=None)'
-    q = np.array([[1.0, 0.0]])
-    k = np.array([[1.0, 0.0], [0.0, 1.0]])
-    v = np.array([[10.0], [20.0]])
-    result = scaled_dot_product_attention(q, k, v)
+    assert callable(masked_attention), 'define masked_attention(q, k, v, key_mask=None, causal=False)'
+    q = k = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    v = np.array([[1.0], [2.0], [3.0]])
+    result = masked_attention(q, k, v, causal=True)
     assert isinstance(result, tuple) and len(result) == 2, 'return a tuple (output, weights)'
     output, weights = (np.asarray(a) for a in result)
-    e = np.exp(1 / np.sqrt(2))
-    expected = np.array([[e / (e + 1), 1 / (e + 1)]])
-    assert weights.shape == (1, 2), f'weights: one row per query, one column per key: (1, 2), got {weights.shape}'
-    assert np.allclose(weights.sum(axis=-1), 1), f'each row of weights must sum to 1 over the keys (softmax over the last axis): {weights.round(4)}'
-    if np.allclose(weights, [[0.5, 0.5]]):
-        raise AssertionError('both keys got weight 0.5: the scores q @ k.T were lost (is the softmax applied to them?)')
-    assert weights.shape == (1, 2) and np.allclose(weights, expected, atol=1e-06), f'weights should be softmax([1, 0] / sqrt(2)) = {expected.round(4)}, got {weights.round(4)}; did you scale by 1/sqrt(d) with d = 2?'
-    assert output.shape == (1, 1) and np.allclose(output, expected @ v), 'output = weights @ v'
+    assert weights.shape == (3, 3), f'weights: one row per query, one column per key, got {weights.shape}'
+    assert np.all(np.isfinite(weights)), 'weights must be finite'
+    assert weights[0].sum() > 0.5, 'query 0 has nothing left to attend to: a query may attend to key i itself (j <= i), so keep the diagonal in the causal mask'
+    assert np.all(np.triu(weights, 1) == 0), 'with causal=True, query i must give weight exactly 0 to the later keys j > i (the upper triangle)'
+    scores = q @ k.T / np.sqrt(2)
+    expected = np.tril(np.exp(scores))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(weights, expected, atol=1e-06), f'weights should be {expected.round(4).tolist()}, got {weights.round(4).tolist()}: softmax of q @ k.T / sqrt(d) over the allowed keys of each row'
+    assert output.shape == (3, 1) and np.allclose(output, expected @ v), 'output = weights @ v'
 
 @test_case(points=1, hidden=False)
-def test_q1_mask(scaled_dot_product_attention):
-    """Masked keys get zero attention weight."""
+def test_q1_key_mask_in_a_batch(masked_attention):
+    """A batch of two padded sequences: every query ignores its own sequence's padded keys."""
     import numpy as np
     rng = np.random.default_rng(0)
-    q, k, v = (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2)))
-    mask = np.array([True, True, False, True, False])
-    _, weights = scaled_dot_product_attention(q, k, v, mask=mask)
-    weights = np.asarray(weights)
-    assert np.all(weights[:, ~mask] == 0), 'masked keys (mask False) must get a weight of exactly 0'
+    q, k, v = (rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 4, 2)))
+    key_mask = np.array([[True, True, True, False], [True, True, False, False]])
+    output, weights = (np.asarray(a) for a in masked_attention(q, k, v, key_mask=key_mask))
+    assert weights.shape == (2, 4, 4), f'weights of shape (batch, Lq, Lk) = (2, 4, 4), got {weights.shape}'
+    for b in range(2):
+        assert np.all(weights[b][:, ~key_mask[b]] == 0), f'sequence {b}: its padded keys must get weight exactly 0 from every query, so that each query ignores its padded keys: key_mask (batch, Lk) is one value per key, i.e. key_mask[..., None, :]'
     assert np.allclose(weights.sum(axis=-1), 1), 'each row of weights sums to 1 over the allowed keys'
+    assert output.shape == (2, 4, 2) and np.allclose(output, weights @ v), 'output = weights @ v'
 
-@test_case(points=1.5, hidden=True)
-def test_q1_matches_pytorch(scaled_dot_product_attention):
-    """The output matches PyTorch's scaled_dot_product_attention."""
+@test_case(points=0.5, hidden=False)
+def test_q1_rows_with_nothing_to_attend(masked_attention):
+    """Causal attention on a left-padded sequence: queries with no allowed key get weights 0 and output 0."""
+    import numpy as np
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(1, 4, 3))
+    key_mask = np.array([[False, False, True, True]])
+    with np.errstate(all='ignore'):
+        output, weights = (np.asarray(a) for a in masked_attention(x, x, x, key_mask=key_mask, causal=True))
+    assert np.all(np.isfinite(weights)) and np.all(np.isfinite(output)), 'queries 0 and 1 may attend to no key (padding before them, causal mask): their weights and outputs must be 0, not NaN'
+    assert np.all(weights[0, :2] == 0) and np.all(output[0, :2] == 0), f'queries 0 and 1 have no allowed key: weights 0 and output 0, got weights {weights[0, :2].round(3).tolist()} -- not equal weights on keys they may not attend to'
+    assert np.allclose(weights[0, 2:].sum(axis=-1), 1), 'queries 2 and 3 still attend to keys 2 (and 3)'
+
+@test_case(points=1, hidden=True)
+def test_q1_matches_pytorch(masked_attention):
+    """Outputs match PyTorch's scaled_dot_product_attention for key, causal and both masks, with heads."""
     import numpy as np
     import torch
-    rng = np.random.default_rng(1)
-    for shape_q, shape_k, dv in (((2, 3, 4, 8), (2, 3, 6, 8), 5), ((7, 16), (9, 16), 3), ((1, 1, 4), (1, 2, 4), 1)):
-        q, k = (rng.normal(size=shape_q), rng.normal(size=shape_k))
-        v = rng.normal(size=shape_k[:-1] + (dv,))
-        mask = rng.random(shape_q[:-1] + (shape_k[-2],)) > 0.4
-        mask[..., 0] = True
-        for m in (None, mask):
-            expected = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=None if m is None else torch.tensor(m)).numpy()
-            output, _ = scaled_dot_product_attention(q, k, v, mask=m)
-            assert np.allclose(output, expected, atol=1e-06), f"output differs from torch's scaled_dot_product_attention for q {shape_q}, k {shape_k}, mask {('given' if m is not None else 'None')}: softmax over the keys (last axis)?"
+    rng = np.random.default_rng(2)
+    for batch, heads, length, d, dv in ((2, 3, 6, 8, 5), (1, 1, 1, 4, 2), (3, 2, 7, 4, 3)):
+        q, k = (rng.normal(size=(batch, heads, length, d)), rng.normal(size=(batch, heads, length, d)))
+        v = rng.normal(size=(batch, heads, length, dv))
+        key_mask = rng.random((batch, 1, length)) > 0.3
+        key_mask[..., 0] = True
+        tril = np.tril(np.ones((length, length), dtype=bool))
+        for mask, causal in ((None, True), (key_mask, False), (key_mask, True)):
+            allowed = np.ones((length, length), dtype=bool) if mask is None else mask[..., None, :]
+            allowed = allowed & tril if causal else allowed
+            expected = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=torch.tensor(np.broadcast_to(allowed, (batch, heads, length, length)).copy())).numpy()
+            output, _ = masked_attention(q, k, v, key_mask=mask, causal=causal)
+            assert np.allclose(output, expected, atol=1e-06), f'q {q.shape}, key_mask given: {mask is not None}, causal {causal}'
+    try:
+        masked_attention(rng.normal(size=(3, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2)), causal=True)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError('causal with Lq != Lk must raise ValueError')
+    q, k, v = (rng.normal(size=(3, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2)))
+    output, weights = masked_attention(q, k, v)
+    expected = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v))).numpy()
+    assert np.allclose(output, expected, atol=1e-06), 'no mask, Lq != Lk'
+    assert not getattr(masked_attention, '__module__', '').startswith('seqdl'), 'write your own'
 
 @test_case(points=0.5, hidden=True)
-def test_q1_large_logits_and_broadcast_mask(scaled_dot_product_attention):
-    """Large scores stay finite, and a mask that broadcasts over queries works."""
+def test_q1_large_scores_and_integer_masks(masked_attention):
+    """Scores of order 10^4 stay finite, forbidden weights are exactly 0, and 0/1 integer masks work."""
     import numpy as np
-    rng = np.random.default_rng(2)
-    q, k, v = (1000.0 * rng.normal(size=(2, 5, 4)), 1000.0 * rng.normal(size=(2, 5, 4)), rng.normal(size=(2, 5, 3)))
-    causal = np.tril(np.ones((5, 5), dtype=bool))
-    output, weights = scaled_dot_product_attention(q, k, v, mask=causal)
-    assert np.all(np.isfinite(output)) and np.all(np.isfinite(weights)), 'no inf or NaN for large logits'
-    assert np.all(np.asarray(weights)[:, ~causal] == 0), 'a (Lq, Lk) mask applies to every batch element'
-    assert np.allclose(np.asarray(weights).sum(axis=-1), 1)
+    rng = np.random.default_rng(3)
+    q, k, v = (100.0 * rng.normal(size=(2, 5, 4)), 100.0 * rng.normal(size=(2, 5, 4)), rng.normal(size=(2, 5, 3)))
+    key_mask = np.array([[1, 1, 0, 1, 1], [1, 0, 1, 1, 0]])
+    output, weights = (np.asarray(a) for a in masked_attention(q, k, v, key_mask=key_mask, causal=True))
+    assert np.all(np.isfinite(output)) and np.all(np.isfinite(weights))
+    allowed = key_mask.astype(bool)[:, None, :] & np.tril(np.ones((5, 5), dtype=bool))
+    assert np.all(weights[~allowed] == 0)
+    assert np.allclose(weights.sum(axis=-1), 1)
 
