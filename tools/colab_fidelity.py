@@ -5,7 +5,8 @@ For each notebook, in a copy of Colab's runtime (built by ``tools/colab_runtime.
 1. a fresh environment layered on that copy (a virtual environment whose ``.pth`` file adds the
    copy's site-packages: the notebook sees Colab's packages, and whatever it installs goes into the
    layer, so every notebook starts from an untouched Colab, as every Colab session does);
-2. an empty folder holding only the notebook, as Colab opens a notebook from GitHub;
+2. an empty working folder (the notebook itself is not in it: Colab runs a notebook opened from
+   GitHub in an empty /content);
 3. the notebook's own setup cell does all the installing. It installs the book's package from
    ``git+https://github.com/<repo>@v<version>``; here git is pointed (``url.<x>.insteadOf``) at a
    repository made from this checkout and tagged with that version, so the checkout is what gets
@@ -204,7 +205,7 @@ def run_notebook(
         content = tmp / "content"
         content.mkdir()
         nb = _notebook_to_run(path)
-        nbformat.write(nb, content / path.name)
+        # Colab runs a notebook opened from GitHub in /content, which does not hold the notebook.
         before = installed_versions(env)
         manager = KernelManager(
             kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels.parent)])
