@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .encode import reverse_complement
+from .splits import IDENTITY_THRESHOLD, cluster_split, identity_clusters
 from .validate import check_bool, check_choice, check_dna, check_int, check_protein, check_str, fail
 
 SEQ_LEN = 200  # bp: every Oct4 / MafK peak sequence, and the input length of the models that read them
@@ -574,12 +575,30 @@ def load_oct4_mafk(split: str = "chromosome", seed: int = 0) -> Dataset:
     )
 
 
-def load_amp(seed: int = 0) -> Dataset:
+AMP_SPLITS = ("identity", "random")
+
+
+def load_amp(split: str = "identity", seed: int = 0) -> Dataset:
     """Antimicrobial peptides (label 1) vs random UniProt peptides (label 0), from modlamp.
 
-    Upper-cased and de-duplicated; peptides listed with both labels are dropped. Stratified
-    80 / 10 / 10 split drawn with ``seed``.
+    Upper-cased and de-duplicated; peptides listed with both labels are dropped.
+
+    Parameters
+    ----------
+    split : {"identity", "random"}
+        ``"identity"`` (default): the peptides are clustered by sequence identity
+        (:func:`seqdl.splits.identity_clusters`: any two more than 50 % identical share a cluster)
+        and whole clusters go to train, validation or test, about 80 / 10 / 10 and stratified by
+        label as far as the clusters allow (:func:`seqdl.splits.cluster_split`). No peptide is then
+        more than 50 % identical to a peptide in another split: the test set holds new peptide
+        families, not variants of training peptides. The clustering takes a few seconds and is
+        cached for the rest of the Python session. ``"random"``: a stratified random
+        80 / 10 / 10 split, which puts variants of the same peptide on both sides (kept to measure
+        that leak).
+    seed : int
+        Seeds the order in which clusters are dealt out (``"identity"``) or the random draw.
     """
+    check_choice(split, "split", AMP_SPLITS)
     seed = check_int(seed, "seed", minimum=0)
     path = verified_file(package_file("modlamp", "data", "AMPvsUniProt.csv"), AMP.files["AMPvsUniProt.csv"])
     labels_by_seq: dict[str, set[int]] = {}
@@ -595,14 +614,21 @@ def load_amp(seed: int = 0) -> Dataset:
     seqs = [s for s in order if len(labels_by_seq[s]) == 1]
     y = np.array([next(iter(labels_by_seq[s])) for s in seqs], dtype=int)
     ids = [f"amp_uniprot_{i}" for i in range(len(seqs))]
-    train, val, test = (_take(seqs, y, ids, i) for i in _stratified_split(y, (0.8, 0.1, 0.1), seed))
+    if split == "identity":
+        index = cluster_split(identity_clusters(seqs, IDENTITY_THRESHOLD), y, (0.8, 0.1, 0.1), seed)
+        clusters = f"single-linkage clusters at <= {IDENTITY_THRESHOLD:.0%} identity"
+        how = f"{clusters}, split by cluster 80/10/10, seed {seed}"
+    else:
+        index = _stratified_split(y, (0.8, 0.1, 0.1), seed)
+        how = f"random 80/10/10, seed {seed}"
+    train, val, test = (_take(seqs, y, ids, i) for i in index)
     return Dataset(
         "amp_uniprot",
         train,
         val,
         test,
         classes=("UniProt", "AMP"),
-        source=f"offline: modlamp package file (random 80/10/10, seed {seed})",
+        source=f"offline: modlamp package file ({how})",
     )
 
 

@@ -228,7 +228,8 @@ def identity_clusters(seqs: Sequence[str], threshold: float = IDENTITY_THRESHOLD
     ``n (n - 1) / 2`` alignments would take minutes; instead, three exact bounds discard pairs
     that cannot exceed the threshold (length, amino-acid composition, and the longest common
     subsequence, computed bit-parallel for all pairs at once), and pairs already joined through
-    other links are not aligned at all. No pair above the threshold is missed. Results are cached.
+    other links are not aligned at all. No pair above the threshold is missed. Results are cached
+    (for the same sequences in any order).
 
     Parameters
     ----------
@@ -248,7 +249,11 @@ def identity_clusters(seqs: Sequence[str], threshold: float = IDENTITY_THRESHOLD
     if empty:
         raise fail(f"seqs[{empty[0]}]", "", "a non-empty protein sequence")
     threshold = check_number(threshold, "threshold", minimum=0.3, maximum=0.95)
-    return _clusters(seqs, threshold)[0].copy()
+    order = sorted(range(len(seqs)), key=seqs.__getitem__)  # one cache entry whatever the order
+    labels = np.empty(len(seqs), dtype=np.int64)
+    labels[order] = _clusters(tuple(seqs[i] for i in order), threshold)[0]
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    return np.argsort(np.argsort(first))[inverse]  # renumbered by each cluster's first member
 
 
 def _check_fractions(fractions) -> tuple[float, float, float]:
@@ -262,16 +267,27 @@ def _check_fractions(fractions) -> tuple[float, float, float]:
     return values  # type: ignore[return-value]
 
 
+MAX_SHARE = 0.05  # fraction: the most of a split's target (per class) one cluster may fill outside training
+
+
 def cluster_split(
-    clusters, y, fractions: tuple[float, float, float] = (0.8, 0.1, 0.1), seed: int = 0
+    clusters,
+    y,
+    fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+    max_share: float = MAX_SHARE,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Train / validation / test indices that never split a cluster, stratified by label where possible.
 
     Clusters are shuffled with ``seed`` and then taken largest first (a stable sort, so equal
     sizes keep their shuffled order); each goes whole to the split that is furthest below its
     target for the cluster's labels (the fraction of its target still missing, weighted by how
-    many members of each label the cluster has). Large clusters therefore land where there is
-    room -- in training, usually -- and the many small ones even out the class balance.
+    many members of each label the cluster has). A cluster bigger than ``max_share`` of a
+    split's target (for a class it has members of) stays out of that split while the largest
+    split (training) has room: otherwise one family of variants -- hundreds of peptides in the
+    AMP data -- could make up most of the validation or test set, which would then measure that
+    family alone. Large clusters therefore go to training, and the many small ones even out
+    the class balance of all three splits.
 
     Parameters
     ----------
@@ -282,6 +298,8 @@ def cluster_split(
     fractions : (float, float, float)
         Targets for train, validation and test, each > 0, summing to 1.
     seed : int
+    max_share : float
+        Between 0 and 1; with 1, one cluster may fill a split's whole target.
 
     Returns
     -------
@@ -295,16 +313,22 @@ def cluster_split(
         raise fail("y", y, f"one 0/1 label per sequence ({len(labels)} labels)")
     fractions = _check_fractions(fractions)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    max_share = check_number(max_share, "max_share", minimum=0, maximum=1)
     ids, members = np.unique(labels, return_inverse=True)
     per_cluster = np.zeros((len(ids), 2), dtype=np.int64)  # members of each class
     np.add.at(per_cluster, (members, classes.astype(int)), 1)
     target = np.outer(fractions, per_cluster.sum(axis=0)).clip(min=1e-9)  # (split, class)
+    largest = np.array(fractions) == max(fractions)
     filled = np.zeros_like(target)
     assigned = np.empty(len(ids), dtype=np.int64)
     shuffled = rng.permutation(len(ids))
     for c in shuffled[np.argsort(-per_cluster[shuffled].sum(axis=1), kind="stable")]:
         missing = ((target - filled) / target) @ per_cluster[c]  # one number per split
-        split = int(np.argmax(missing))
+        small_enough = (per_cluster[c] <= max_share * target).all(axis=1) | largest
+        for allowed in (small_enough & (missing > 0), missing > 0, np.ones(3, dtype=bool)):
+            if allowed.any():  # the first rule that leaves a split: room and not too big, room, any
+                break
+        split = int(np.argmax(np.where(allowed, missing, -np.inf)))
         assigned[c] = split
         filled[split] += per_cluster[c]
     where = assigned[members]

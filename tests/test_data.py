@@ -67,6 +67,27 @@ def test_amp_dedup_and_conflicts_dropped():
     assert not set(d.train.x) & set(d.test.x)
 
 
+def test_amp_identity_split_is_the_default_seeded_and_close_to_80_10_10():
+    a, b, c = data.load_amp(), data.load_amp(split="identity", seed=0), data.load_amp(seed=1)
+    assert (a.train.ids, a.val.ids, a.test.ids) == (b.train.ids, b.val.ids, b.test.ids)
+    assert a.test.ids != c.test.ids
+    assert "identity" in a.source and "seed 1" in c.source
+    random = data.load_amp(split="random")
+    assert "random 80/10/10" in random.source and random.test.ids != a.test.ids
+    every = sorted(random.train.ids + random.val.ids + random.test.ids)
+    assert sorted(a.train.ids + a.val.ids + a.test.ids) == every  # the same peptides, each once
+    totals = np.bincount(np.concatenate([a.train.y, a.val.y, a.test.y]))
+    for d in (a, c):
+        for split, share in ((d.train, 0.8), (d.val, 0.1), (d.test, 0.1)):
+            for label in (0, 1):  # stratified: each class close to its share in every split
+                assert abs((split.y == label).sum() / totals[label] - share) < 0.01
+
+
+def test_amp_split_must_be_named():
+    with pytest.raises(ValueError, match="split='chromosome': expected one of 'identity', 'random'"):
+        data.load_amp(split="chromosome")
+
+
 def test_mnist_subset_shapes():
     d = data.load_mnist_subset()
     assert d.train.x.shape == (4000, 28, 28) and d.train.x.dtype == np.float32

@@ -110,6 +110,16 @@ BAD_CALLS = [
         "seed=-1: expected an integer >= 0",
     ),
     (
+        "load_amp split",
+        lambda: data.load_amp(split="cluster"),
+        "split='cluster': expected one of 'identity', 'random'",
+    ),
+    (
+        "load_amp seed",
+        lambda: data.load_amp(seed=-1),
+        "seed=-1: expected an integer >= 0",
+    ),
+    (
         "dinucleotide_shuffle rng",
         lambda: simulate.dinucleotide_shuffle("ACGTAC", 3),
         "rng=3: expected a numpy",
