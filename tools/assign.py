@@ -93,6 +93,27 @@ def _is_otter_pip_cell(cell) -> bool:
     )
 
 
+def _is_otter_export_cell(cell) -> bool:
+    return (
+        cell.cell_type == "code"
+        and cell.source.strip().startswith("# Save your notebook first")
+        and ("grader.export(" in cell.source)
+    )
+
+
+# Where the notebook is not a file in the working folder (Colab runs a notebook opened from GitHub in
+# an empty /content), grader.export() cannot zip it: say what to hand in instead of failing. The
+# project's grader skips this cell, as every cell with a grader call.
+EXPORT_CELL = """# Save your notebook first, then run this cell to export your submission.
+if this_notebook("@FILE@"):
+    @EXPORT@
+else:
+    print(
+        "This notebook is not a file in this folder (as in Colab), so it cannot be zipped here: "
+        "hand in the .ipynb itself (in Colab: File > Download > Download .ipynb)."
+    )"""
+
+
 def _is_otter_init_cell(cell) -> bool:
     return cell.cell_type == "code" and "grader = otter.Notebook(" in cell.source
 
@@ -110,6 +131,9 @@ def student_notebook(otter_student: Path, public_tests: dict[str, str]) -> nbfor
     init.source = init.source.replace("otter.Notebook()", OTTER_INIT.replace("@FILE@", otter_student.name))
     assert "this_notebook(" in init.source, f"Otter's initialisation cell changed: {init.source!r}"
     cells.insert(cells.index(setup) + 1, init)
+    export = next(c for c in cells if _is_otter_export_cell(c))
+    call = next(line.strip() for line in export.source.splitlines() if line.startswith("grader.export("))
+    export.source = EXPORT_CELL.replace("@FILE@", otter_student.name).replace("@EXPORT@", call)
     if cells and cells[-1].cell_type == "markdown" and not cells[-1].source.strip():
         cells.pop()  # Otter's trailing blank cell
     for index, cell in enumerate(cells):
