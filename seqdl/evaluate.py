@@ -88,6 +88,35 @@ def mean_sd(summary, model: str, metric: str, digits: int = 3) -> str:
     )
 
 
+def _auroc(y: np.ndarray, score: np.ndarray) -> float:
+    # Mann-Whitney: the rank sum of the positives, less its minimum, over the number of pairs.
+    from scipy.stats import rankdata
+
+    ranks = rankdata(score)  # tied scores share their average rank: a tie counts one half
+    n_positive = int(y.sum())
+    return float(
+        (ranks[y == 1].sum() - n_positive * (n_positive + 1) / 2) / (n_positive * (len(y) - n_positive))
+    )
+
+
+def auroc(y_true, score) -> float:
+    """Area under the ROC curve, as a rank statistic: the probability that a random positive
+    scores higher than a random negative (ties count one half).
+
+    The same value as ``sklearn.metrics.roc_auc_score``, several times faster, which matters when
+    a bootstrap computes it a thousand times; the default metric of :func:`bootstrap_interval` and
+    :func:`paired_bootstrap`.
+
+    Parameters
+    ----------
+    y_true : array of 0/1, shape (n,)
+        Both classes present.
+    score : array of float, shape (n,)
+        Higher means "more likely class 1"; probabilities and logits give the same AUROC.
+    """
+    return _auroc(*_paired(y_true, score))
+
+
 def _resample_indices(n: int, n_boot: int, seed: int, y=None) -> np.ndarray:
     rng = np.random.default_rng(seed)
     if y is None:
@@ -106,11 +135,9 @@ def bootstrap_interval(
     """``(estimate, low, high)``: a metric on the test set and its percentile bootstrap interval.
 
     Test sequences are resampled with replacement within each class (``n_boot`` times); the
-    interval holds the central ``level`` of the resampled metric. Default metric: AUROC.
+    interval holds the central ``level`` of the resampled metric. Default metric: :func:`auroc`.
     """
-    from sklearn.metrics import roc_auc_score
-
-    metric = roc_auc_score if metric is None else metric
+    metric = _auroc if metric is None else metric
     y_true, score = _paired(y_true, score)
     n_boot = check_positive_int(n_boot, "n_boot")
     level = check_number(level, "level", minimum=0.5, maximum=0.999)
@@ -133,10 +160,10 @@ def paired_bootstrap(
     level: float = 0.95,
     seed: int = 0,
 ) -> tuple[float, float, float]:
-    """``(difference, low, high)`` of ``metric(a) - metric(b)`` on the same resampled test sequences."""
-    from sklearn.metrics import roc_auc_score
+    """``(difference, low, high)`` of ``metric(a) - metric(b)`` on the same resampled test sequences.
 
-    metric = roc_auc_score if metric is None else metric
+    Default metric: :func:`auroc`."""
+    metric = _auroc if metric is None else metric
     y_true, score_a = _paired(y_true, score_a)
     _, score_b = _paired(y_true, score_b)
     level = check_number(level, "level", minimum=0.5, maximum=0.999)

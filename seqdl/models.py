@@ -243,6 +243,29 @@ def fit(
     )
 
 
+def composition_classifier(max_iter: int = 2000):
+    """Amino-acid composition + logistic regression, one scikit-learn pipeline on peptide strings.
+
+    The baseline of chapters 10 and 12: each peptide becomes the fraction of each of the 20 amino
+    acids (:func:`seqdl.encode.amino_acid_composition`), and a logistic regression weighs them. It
+    knows which residues a peptide holds, nothing of their order. ``fit(peptides, y)``, then
+    ``predict_proba(peptides)[:, 1]``; ``pipeline[-1]`` is the fitted regression.
+
+    Parameters
+    ----------
+    max_iter : int
+        Iterations of the regression's solver.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from .encode import amino_acid_composition
+
+    max_iter = check_positive_int(max_iter, "max_iter")
+    return make_pipeline(FunctionTransformer(amino_acid_composition), LogisticRegression(max_iter=max_iter))
+
+
 # --------------------------------------------------------------------------- recurrent networks
 
 

@@ -118,3 +118,15 @@ def test_fit_with_patience_keeps_the_best_epoch():
     history = models.fit(model, x[:200], y[:200], validation_data=(x[200:], y[200:]), epochs=40, patience=3)
     losses = history.history["val_loss"]
     assert len(losses) < 40 and np.argmin(losses) == len(losses) - 4
+
+
+def test_composition_classifier_is_a_logistic_regression_on_amino_acid_fractions():
+    from sklearn.linear_model import LogisticRegression
+
+    peptides = ["KKLLKKLLKK", "GIGKFLHSAK", "DEDEDEDEAA", "SSEEDDAAGG", "KWKLFKKIEK", "EEDDSSTTNN"]
+    y = np.array([1, 1, 0, 0, 1, 0])
+    pipeline = models.composition_classifier().fit(peptides, y)
+    features = encode.amino_acid_composition(peptides)
+    reference = LogisticRegression(max_iter=2000).fit(features, y)
+    np.testing.assert_allclose(pipeline.predict_proba(peptides), reference.predict_proba(features))
+    assert pipeline[-1].coef_.shape == (1, features.shape[1])

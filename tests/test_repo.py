@@ -165,7 +165,7 @@ def test_glossary_lists_every_term_the_chapters_define():
 
 
 SELF_CHECK = re.compile(
-    r"\*\*Self-check\.\*\*(?P<question>[^\n]+)\n\s*\n"
+    r"\*\*Self-check\.\*\*(?P<question>(?:(?!\n\s*\n).)+)\n\s*\n"
     r'<details class="seqdl-selfcheck"><summary>Answer</summary>\n(?P<answer>.*?)</details>',
     flags=re.S,
 )

@@ -314,6 +314,21 @@ BAD_CALLS = [
         "y_true=[1, 1, 1]",
     ),
     (
+        "auroc one class",
+        lambda: evaluate.auroc([0, 0, 0], [0.1, 0.2, 0.3]),
+        "y_true=[0, 0, 0]",
+    ),
+    (
+        "auroc NaN score",
+        lambda: evaluate.auroc([0, 1], [0.1, float("nan")]),
+        "finite scores",
+    ),
+    (
+        "composition_classifier max_iter",
+        lambda: models.composition_classifier(max_iter=0),
+        "max_iter=0",
+    ),
+    (
         "bootstrap_interval lengths",
         lambda: evaluate.bootstrap_interval([0, 1, 1], [0.1, 0.2]),
         "one score per label (3 labels)",
