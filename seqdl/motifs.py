@@ -161,8 +161,9 @@ class TomtomResult:
     """:func:`tomtom`'s answer, each array of shape ``(n_queries, n_targets)``.
 
     ``p_values``: of the best alignment, both strands considered; ``scores``: that alignment's
-    integer score; ``offsets``: target column minus query column at the alignment (negative: the
-    target starts left of the query); ``overlaps``: aligned columns; ``strands``: 1 where the
+    integer score; ``offsets``: target column minus query column at the alignment, so target
+    column 0 lies under query column ``-offset`` (negative: the target starts right of the query's
+    first column; positive: left of it); ``overlaps``: aligned columns; ``strands``: 1 where the
     target's reverse complement aligns best.
     """
 
