@@ -302,8 +302,9 @@ OCT4_MAFK = _register(
         kind="offline",
         description="ChIP-seq peak centres (200 bp, human): Oct4 (label 1) vs MafK (label 0)",
         size="7,997 sequences x 200 bp (3,997 Oct4, 4,000 MafK) before de-duplication",
-        source="janggu 0.10.2 package, janggu/resources/sample*.fa (ENCODE peaks)",
-        license="GPL-3.0 (janggu package); ENCODE data are unrestricted",
+        source="janggu 0.10.2 package, janggu/resources/sample*.fa: Oct4 and MafK ChIP-seq peaks, as "
+        "janggu's tutorial says; it names no experiment (laboratory, cell type, accession unknown)",
+        license="GPL-3.0, the licence of the janggu package that ships the files (none stated for the peaks)",
         citation="Kopp et al. 2020, Nat. Commun. 11:3488, doi:10.1038/s41467-020-17155-y",
         files={
             "sample.fa": "effef1417ad2ca12514d5a4fe72741aaada7b29c16553655c4ed84ad83640e82",
