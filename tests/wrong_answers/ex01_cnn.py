@@ -269,5 +269,6 @@ WRONG = [
         4,
         "X_val = np.stack([one_hot_encode(s) for s in data.val.x])\n"
         "test_auroc = float(roc_auc_score(data.val.y, model.predict(X_val, verbose=0).ravel()))\n",
+        public="use data.test",
     ),
 ]

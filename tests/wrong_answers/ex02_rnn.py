@@ -97,6 +97,7 @@ WRONG = [
         "q1",
         0,
         _one_hot_batch(start="(max(len(seq) - length, 0) + 1) // 2"),
+        public="an odd surplus loses",
     ),
     Wrong(
         "chapter 5's single-LSTM formula for the LSTM's input of 4 bases",
@@ -127,6 +128,23 @@ WRONG = [
             "n_filters * (4 * width + 1) + pool * n_filters + 8 * units * (n_filters + units + 1) + 2 * units + 1"
         ),
         public="Count layer by layer",
+    ),
+    Wrong(
+        "the model built and counted by Keras, not worked out",
+        "q2",
+        1,
+        "def hybrid_param_count(n_filters, width, pool, units):\n"
+        "    return keras.Sequential([keras.Input((200, 4)), keras.layers.Conv1D(n_filters, width),\n"
+        "        keras.layers.MaxPooling1D(pool), keras.layers.Bidirectional(keras.layers.LSTM(units)),\n"
+        "        keras.layers.Dense(1)]).count_params()\n",
+        public="without building the model",
+    ),
+    Wrong(
+        "an unknown cell looked up in a dict: KeyError, not ValueError",
+        "q3",
+        2,
+        _pooled().replace("    if cell not in cells:\n        raise ValueError(cell)\n", ""),
+        public="it must raise ValueError",
     ),
     Wrong(
         "seqdl.models.recurrent(pooled=True) with Masking: GlobalMaxPooling1D ignores the mask",
@@ -169,5 +187,6 @@ WRONG = [
         3,
         "model = keras.Sequential([keras.Input(shape=(200, 4)), keras.layers.Conv1D(8, 12, activation='relu'),\n"
         "    keras.layers.MaxPooling1D(8), keras.layers.LSTM(4), keras.layers.Dense(1, activation='sigmoid')])\n",
+        public="validation AUROC is",
     ),
 ]

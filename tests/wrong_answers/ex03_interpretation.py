@@ -220,6 +220,17 @@ WRONG = [
         "q4",
         3,
         _ig(alphas='np.arange(steps, dtype="float32") / steps'),
+        public="the midpoint rule takes one gradient",
+    ),
+    Wrong(
+        "the trapezoidal rule of seqdl.interpret, copied",
+        "q4",
+        3,
+        _ig(
+            alphas='np.linspace(0, 1, steps + 1, dtype="float32")',
+            attributions="(x - baseline) * np.trapezoid(gradients, alphas, axis=0)",
+        ),
+        public="not a trapezoid",
     ),
     Wrong(
         "the book's seqdl.interpret.integrated_gradients imported (no gap)",

@@ -173,6 +173,13 @@ WRONG = [
         public="not equal weights",
     ),
     Wrong("no 1/sqrt(d) scaling", "q1", 0, _attention(scale=""), public="sqrt(d)"),
+    Wrong(
+        "softmax over the queries' axis",
+        "q1",
+        0,
+        _attention(softmax=SAFE_SOFTMAX.replace("axis=-1", "axis=-2")),
+        public="normalised over the queries",
+    ),
     Wrong("rotated the other way", "q2", 1, _rotary(sign="+", second_sign="-"), public="the other way"),
     Wrong(
         "pairs (i, i + d/2) instead of neighbouring columns",
@@ -219,6 +226,13 @@ WRONG = [
     Wrong("residue i read from row i + 1", "q4", 3, _score(row="number + 1"), public="count from 1"),
     Wrong("only the first mutation scored", "q4", 3, _score(first_only="[:1]"), public="every mutation"),
     Wrong("wild type not checked", "q4", 3, _score(check="False"), public="must raise ValueError"),
+    Wrong(
+        "numbered from 0, with the learner's own wild-type check",
+        "q4",
+        3,
+        _score(check="not 0 <= number < len(sequence) or sequence[number] != wt", row="number + 1"),
+        public="count from 1 (M is residue 1)",
+    ),
     Wrong(
         "log-softmax without subtracting the maximum",
         "q4",

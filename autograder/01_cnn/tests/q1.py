@@ -7,14 +7,14 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_q1_order_shape_dtype(one_hot_encode):
-    """'ACGT' gives a float32 (4, 4) array with columns in the order A, C, G, T."""
+    """one_hot_encode('ACGT') gives a float32 (4, 4) array with columns in the order A, C, G, T."""
     import numpy as np
     assert callable(one_hot_encode), 'define one_hot_encode(seq) in the cell above and run it'
     x = one_hot_encode('ACGT')
     assert isinstance(x, np.ndarray), f'return a NumPy array, not {type(x).__name__}'
-    assert x.shape == (4, 4), f"'ACGT' should give shape (4, 4), got {x.shape}: one row per base"
+    assert x.shape == (4, 4), f"one_hot_encode('ACGT') should give shape (4, 4), got {x.shape}: one row per base"
     assert x.dtype == np.float32, f'use dtype float32 (what Keras expects), got {x.dtype}'
-    assert np.array_equal(x, np.eye(4)), f"rows must follow the column order A, C, G, T: 'A' -> [1,0,0,0], 'C' -> [0,1,0,0], 'G' -> [0,0,1,0], 'T' -> [0,0,0,1]; one_hot_encode('ACGT') gave\n{x}"
+    assert np.array_equal(x, np.eye(4)), f"rows must follow the column order A, C, G, T: 'A' -> [1,0,0,0], 'C' -> [0,1,0,0], the rows of G and T: 'G' -> [0,0,1,0], 'T' -> [0,0,0,1]; one_hot_encode('ACGT') gave\n{x}"
 
 @test_case(points=0.5, hidden=False)
 def test_q1_lower_case(one_hot_encode):
@@ -26,10 +26,10 @@ def test_q1_lower_case(one_hot_encode):
     except ValueError as err:
         raise AssertionError(f"one_hot_encode('acgtt') raised ValueError ({err}): lower-case bases mean the same as upper case") from None
     upper = one_hot_encode('ACGTT')
-    assert isinstance(lower, np.ndarray) and lower.shape == (5, 4), "'acgtt' should give a (5, 4) array"
+    assert isinstance(lower, np.ndarray) and lower.shape == (5, 4), "one_hot_encode('acgtt') should give a (5, 4) array"
     lower, upper = (np.asarray(lower), np.asarray(upper))
-    assert np.array_equal(upper, np.eye(4)[[0, 1, 2, 3, 3]]), "'ACGTT' is encoded wrongly"
-    assert np.array_equal(lower, upper), "lower-case bases mean the same as upper case: 'acgtt' == 'ACGTT'"
+    assert np.array_equal(upper, np.eye(4)[[0, 1, 2, 3, 3]]), "one_hot_encode('ACGTT') is encoded wrongly"
+    assert np.array_equal(lower, upper), "lower-case bases mean the same as upper case: 'acgtt' == 'ACGTT', so encode both alike"
 
 @test_case(points=0.5, hidden=False)
 def test_q1_unknown_base_is_uniform(one_hot_encode):
@@ -59,9 +59,9 @@ def test_q1_rejects_invalid_characters(one_hot_encode):
         try:
             one_hot_encode(bad)
         except ValueError as err:
-            assert repr(char) in str(err) or (char != ' ' and char in str(err)), f'one_hot_encode({bad!r}) raised ValueError, but its message should name the character {char!r}'
+            assert repr(char) in str(err) or (char != ' ' and char in str(err)), f'one_hot_encode({bad!r}) raised ValueError, but its message should name the character {char!r} (as its repr, in quotes)'
             continue
-        raise AssertionError(f'one_hot_encode({bad!r}) must raise ValueError: {char!r} is not a DNA code')
+        raise AssertionError(f'one_hot_encode({bad!r}) must raise ValueError: {char!r} is not a DNA code, and the message should say so')
 
 @test_case(points=0.5, hidden=True)
 def test_q1_random_sequences(one_hot_encode):
@@ -86,6 +86,6 @@ def test_q1_empty_and_own_code(one_hot_encode):
     """The empty sequence gives shape (0, 4); the function is your own."""
     import numpy as np
     assert np.asarray(one_hot_encode('')).shape == (0, 4), 'an empty sequence gives an array of shape (0, 4)'
-    assert np.array_equal(np.asarray(one_hot_encode('G')), [[0, 0, 1, 0]]), "'G' should give [[0, 0, 1, 0]]"
+    assert np.array_equal(np.asarray(one_hot_encode('G')), [[0, 0, 1, 0]]), "one_hot_encode('G') should give [[0, 0, 1, 0]]"
     assert getattr(one_hot_encode, '__module__', '') != 'seqdl.encode', 'write your own one_hot_encode'
 

@@ -59,7 +59,7 @@ def test_q2_random_batches_every_order(reverse_complement_onehot):
         partner = [order.index(pairs[b]) for b in order]
         expected = x[:, ::-1][:, :, partner]
         got = np.asarray(reverse_complement_onehot(x, alphabet=order))
-        assert got.shape == x.shape and np.allclose(got, expected), f'wrong result for alphabet={order!r}'
+        assert got.shape == x.shape and np.allclose(got, expected), f"wrong result for alphabet={order!r} (check each column's complement)"
         again = np.asarray(reverse_complement_onehot(got, alphabet=order))
         assert np.allclose(again, x), 'applying it twice must give the input back'
     for dtype in (np.float64, np.int8):

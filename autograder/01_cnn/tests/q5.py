@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q5"
 points = 1
 
-@test_case(points=1, hidden=True)
+@test_case(points=1, hidden=False)
 def test_q5_reported_auroc(test_auroc, model):
     """The reported AUROC is the trained model's test AUROC, computed, not typed."""
     import numpy as np

@@ -25,8 +25,10 @@ def test_q1_long_sequences_keep_their_centre(one_hot_batch):
     batch = np.asarray(one_hot_batch(['AACGTT'], 2))
     assert batch.shape == (1, 2, 4), f'length 2 -> shape (1, 2, 4), got {batch.shape}'
     if np.array_equal(batch[0], np.eye(4)[[0, 0]]):
-        raise AssertionError("'AACGTT' cut to 2 bases gave 'AA', its first two: keep the CENTRAL bases ('CG'), dropping (len(seq) - length) // 2 bases at the start and the rest at the end")
-    assert np.array_equal(batch[0], np.eye(4)[[1, 2]]), "'AACGTT' cut to 2 bases should keep 'CG', its centre"
+        raise AssertionError('the sequence AACGTT cut to 2 bases gave AA, its first two: keep the CENTRAL bases (CG), dropping (len(seq) - length) // 2 bases at the start and the rest at the end')
+    assert np.array_equal(batch[0], np.eye(4)[[1, 2]]), 'AACGTT cut to 2 bases should keep CG, its centre'
+    odd = np.asarray(one_hot_batch(['ACGTA'], 2))[0].argmax(axis=1).tolist()
+    assert odd == [1, 2], f'ACGTA (surplus 3) cut to 2 bases should keep CG, got {''.join(('ACGT'[i] for i in odd))}: an odd surplus loses (len(seq) - length) // 2 bases at the start and one more at the end'
 
 @test_case(points=1, hidden=True)
 def test_q1_random_batches(one_hot_batch):
@@ -42,7 +44,7 @@ def test_q1_random_batches(one_hot_batch):
         index = ['ACGTN'.index(b) for b in seq[start:start + 30]]
         expected[row, :len(index)] = table[index]
     assert got.shape == expected.shape and np.array_equal(got, expected), 'random sequences of lengths 0-46 into length 30 are encoded wrongly'
-    assert one_hot_batch(['ACGTA'], 2)[0].argmax(axis=1).tolist() == [1, 2], "'ACGTA' cut to 2 bases keeps 'CG' (surplus 3: one base from the start, two from the end)"
+    assert one_hot_batch(['ACGTG'], 3)[0].argmax(axis=1).tolist() == [1, 2, 3], 'ACGTG cut to 3 bases keeps CGT (surplus 2: one base from each end)'
     assert one_hot_batch([], 5).shape == (0, 5, 4), 'no sequences -> shape (0, length, 4)'
     assert getattr(one_hot_batch, '__module__', '') != 'seqdl.encode', 'write your own one_hot_batch'
 

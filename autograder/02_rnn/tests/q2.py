@@ -8,8 +8,15 @@ points = 2
 @test_case(points=1, hidden=False)
 def test_q2_small_hybrid(hybrid_param_count):
     """The count for Conv1D(8, 5) -> MaxPooling1D(4) -> Bidirectional(LSTM(6)) -> Dense(1) is right."""
+    from keras.src.backend.common import global_state
     assert callable(hybrid_param_count), 'define hybrid_param_count(n_filters, width, pool, units) and run it'
+    names = global_state.get_global_attribute('object_name_uids')
+    before = dict(names) if names else {}
     got = hybrid_param_count(8, 5, 4, 6)
+    names = global_state.get_global_attribute('object_name_uids')
+    after = dict(names) if names else {}
+    built = sorted((name for name in set(before) | set(after) if after.get(name, 0) != before.get(name, 0)))
+    assert not built, f'hybrid_param_count built Keras layers ({', '.join(built)}): work the count out from a formula, layer by layer, without building the model'
     assert isinstance(got, int) or float(got).is_integer(), f'return a whole number, got {got!r}'
     got = int(got)
     conv, dense = (8 * (5 * 4 + 1), 2 * 6 + 1)

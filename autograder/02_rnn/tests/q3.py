@@ -32,7 +32,9 @@ def test_q3_unknown_cell_is_an_error(build_pooled_rnn):
         build_pooled_rnn(20, cell='transformer')
     except ValueError:
         return
-    raise AssertionError("build_pooled_rnn(..., cell='transformer') must raise ValueError: only 'lstm' and 'gru'")
+    except Exception as err:
+        raise AssertionError(f"build_pooled_rnn(..., cell='transformer') raised {type(err).__name__} ({err}): it must raise ValueError, saying that cell must be lstm or gru") from None
+    raise AssertionError("build_pooled_rnn(..., cell='transformer') must raise ValueError, since only lstm and gru are cells")
 
 @test_case(points=1, hidden=False)
 def test_q3_padding_does_not_change_the_prediction(build_pooled_rnn):

@@ -27,6 +27,12 @@ def test_q4_completeness_and_gap(integrated_gradients):
     assert isinstance(gap, float), f'gap must be a Python float, got {type(gap).__name__}'
     attributions, gap = integrated_gradients(tiny, x, baseline, steps=1)
     total = float(np.asarray(attributions).sum())
+
+    def f(point):
+        return float(tiny(np.asarray(point, dtype='float32')[None])[0, 0])
+    h = 0.01
+    slope = (f(baseline + (0.5 + h) * (x - baseline)) - f(baseline + (0.5 - h) * (x - baseline))) / (2 * h)
+    assert abs(total - slope) < 0.001 * max(1.0, abs(slope)), 'with steps=1 the midpoint rule takes one gradient, halfway from the baseline to x (alpha = 0.5), and yours differs: use alpha_k = (k + 0.5) / steps, not k / steps and not a trapezoid over both ends'
     assert np.isclose(gap, total - delta, atol=1e-05), f'with steps=1, gap should be attributions.sum() - (f(x) - f(baseline)) = {total - delta:.5f}, got {gap:.5f}'
 
 @test_case(points=0.5, hidden=False)

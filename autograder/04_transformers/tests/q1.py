@@ -17,6 +17,8 @@ def test_q1_causal_by_hand(masked_attention):
     output, weights = (np.asarray(a) for a in result)
     assert weights.shape == (3, 3), f'weights: one row per query, one column per key, got {weights.shape}'
     assert np.all(np.isfinite(weights)), 'weights must be finite'
+    if np.allclose(weights.sum(axis=0), 1) and (not np.allclose(weights.sum(axis=1), 1)):
+        raise AssertionError("each column of weights sums to 1, not each row: the softmax normalised over the queries. Take it over the keys, the last axis (axis=-1), so that each query's weights sum to 1")
     assert weights[0].sum() > 0.5, 'query 0 has nothing left to attend to: a query may attend to key i itself (j <= i), so keep the diagonal in the causal mask'
     assert np.all(np.triu(weights, 1) == 0), 'with causal=True, query i must give weight exactly 0 to the later keys j > i (the upper triangle)'
     scores = q @ k.T / np.sqrt(2)

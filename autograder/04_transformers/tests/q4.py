@@ -17,7 +17,10 @@ def test_q4_residue_numbers(mutant_score):
     def score(row, wt, mt):
         log_probs = logits[row] - np.log(np.exp(logits[row]).sum())
         return log_probs[vocab[mt]] - log_probs[vocab[wt]]
-    got = mutant_score(sequence, 'K2A', logits, vocab)
+    try:
+        got = mutant_score(sequence, 'K2A', logits, vocab)
+    except ValueError as err:
+        raise AssertionError(f"mutant_score('MKF', 'K2A', ...) raised ValueError ({err}), but residue 2 of MKF is K: residue numbers count from 1 (M is residue 1), so residue i is sequence[i - 1]") from None
     assert isinstance(got, float), f'return a Python float, got {type(got).__name__}'
     if np.isclose(got, score(1, 'K', 'A')):
         raise AssertionError('residue 2 is token 2: <cls> is token 0, so residue number i is row i of logits')
@@ -26,7 +29,7 @@ def test_q4_residue_numbers(mutant_score):
     assert np.isclose(got, score(2, 'K', 'A')), f'K2A should score {score(2, 'K', 'A'):.4f}, got {got:.4f}'
     both = mutant_score(sequence, 'K2A:F3M', logits, vocab)
     expected = score(2, 'K', 'A') + score(3, 'F', 'M')
-    assert np.isclose(both, expected), f"K2A:F3M should score {expected:.4f} (the sum of both), got {both:.4f}: add the scores of every mutation, split at ':'"
+    assert np.isclose(both, expected), f'K2A:F3M should score {expected:.4f} (the sum of both), got {both:.4f}: add the scores of every mutation (split the text at the colons)'
 
 @test_case(points=0.5, hidden=False)
 def test_q4_wrong_wild_type_is_refused(mutant_score):
