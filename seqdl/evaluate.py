@@ -82,10 +82,15 @@ def within_noise(summary, a: str, b: str, metric: str) -> bool:
 
 
 def mean_sd(summary, model: str, metric: str, digits: int = 3) -> str:
-    """``"0.987 ± 0.004"``: a model's mean and sd of a metric, for a table or the prose."""
-    return (
-        f"{summary.loc[model, f'{metric} mean']:.{digits}f} ± {summary.loc[model, f'{metric} sd']:.{digits}f}"
-    )
+    """``"0.987 ± 0.004"``: a model's mean and sd of a metric, for a table or the prose.
+
+    A non-zero sd that would round to zero gets more digits (up to 6), so that ``± 0.000`` is never
+    printed for seeds that did differ: ``"0.9961 ± 0.0003"``.
+    """
+    mean, sd = summary.loc[model, f"{metric} mean"], summary.loc[model, f"{metric} sd"]
+    while sd > 0 and round(sd, digits) == 0 and digits < 6:
+        digits += 1
+    return f"{mean:.{digits}f} ± {sd:.{digits}f}"
 
 
 def _auroc(y: np.ndarray, score: np.ndarray) -> float:

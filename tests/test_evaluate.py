@@ -35,3 +35,18 @@ def test_bootstrap_defaults_to_the_auroc_and_agrees_with_scikit_learn_s():
     gap = evaluate.paired_bootstrap(y, a, b, n_boot=200)
     assert gap == pytest.approx(evaluate.paired_bootstrap(y, a, b, metric=roc_auc_score, n_boot=200))
     assert gap[0] == pytest.approx(roc_auc_score(y, a) - roc_auc_score(y, b))
+
+
+def test_mean_sd_never_prints_a_zero_sd_for_seeds_that_differ():
+    import pandas as pd
+
+    summary = evaluate.summarize(
+        {
+            "steady": pd.DataFrame({"test AUROC": [0.9961, 0.9964, 0.9958]}),
+            "noisy": pd.DataFrame({"test AUROC": [0.90, 0.95, 0.97]}),
+            "same": pd.DataFrame({"test AUROC": [0.5, 0.5, 0.5]}),
+        }
+    )
+    assert evaluate.mean_sd(summary, "steady", "test AUROC") == "0.9961 ± 0.0003"
+    assert evaluate.mean_sd(summary, "noisy", "test AUROC") == "0.940 ± 0.036"
+    assert evaluate.mean_sd(summary, "same", "test AUROC") == "0.500 ± 0.000"
