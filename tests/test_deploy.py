@@ -18,7 +18,12 @@ from seqdl.data import SEQ_LEN, load_oct4_mafk  # noqa: E402
 from seqdl.encode import one_hot_batch  # noqa: E402
 
 # The tolerances of the tests that guard the predictor page (absolute, in probability):
-RETRAIN_TOLERANCE = 0.01  # retrained on another machine vs the committed model (measured: <= 4e-4)
+# Retrained with seed 0 vs the committed model: the 90th percentile of |P(Oct4) difference| over the
+# 718 test peaks. Measured: <= 4e-4 on the CPU that trained it; 0.015 on a Xeon with AVX-512 (where
+# the largest difference is 0.16: training amplifies round-off on a few boundary peaks); seeds 1 and
+# 2 instead give 0.12 and 0.10.
+RETRAIN_TOLERANCE = 0.05
+RETRAIN_QUANTILE = 0.9
 MAX_MODEL_BYTES = 500_000  # the committed page model (model.json, shards, .keras, examples)
 
 COMMITTED = Path(__file__).resolve().parents[1] / "book" / "_extra" / "predictor" / "model"
@@ -178,7 +183,11 @@ def test_split():
 
 
 def _retrained_difference(tmp_path: Path, x: np.ndarray, seed: int) -> float:
-    """Largest |P(Oct4)| difference on ``x`` between a model retrained with ``seed`` and the committed one."""
+    """|P(Oct4)| difference on ``x`` between a model retrained with ``seed`` and the committed one.
+
+    Its RETRAIN_QUANTILE quantile over the sequences, not its maximum: across CPUs the same recipe
+    drifts on a few peaks near the decision boundary, while another seed moves many.
+    """
     fresh = tmp_path / f"seed{seed}"
     write_predictor_files(fresh, seed=seed)
     committed = keras.models.load_model(COMMITTED / deploy.KERAS_FILE)
@@ -187,7 +196,8 @@ def _retrained_difference(tmp_path: Path, x: np.ndarray, seed: int) -> float:
     old = json.loads((COMMITTED / deploy.EXAMPLES_FILE).read_text())["examples"]
     new = json.loads((fresh / deploy.EXAMPLES_FILE).read_text())["examples"]
     assert [e["id"] for e in new] == [e["id"] for e in old], "examples.json lists other peaks"
-    return float(np.max(np.abs(retrained.predict(x, verbose=0) - committed.predict(x, verbose=0))))
+    difference = np.abs(retrained.predict(x, verbose=0) - committed.predict(x, verbose=0))
+    return float(np.quantile(difference, RETRAIN_QUANTILE))
 
 
 @pytest.mark.slow
@@ -195,13 +205,15 @@ def test_committed_model_matches_the_recipe(tmp_path, test_split):
     """Regenerate the page's files with the chapter's recipe (seed 0); predictions must match.
 
     Retraining is bit-identical on one machine but not across CPUs and thread counts (measured:
-    up to 4e-4 in probability with oneDNN on vs off), hence the tolerance RETRAIN_TOLERANCE.
+    up to 4e-4 in probability with oneDNN on vs off; 0.16 on a few peaks of an AVX-512 Xeon), hence a
+    tolerance on the 90th percentile of the differences, RETRAIN_TOLERANCE.
     If this fails after a deliberate change of the model, run
     ``python tools/write_predictor_model.py book/_extra/predictor/model`` and commit the files.
     """
     difference = _retrained_difference(tmp_path, test_split, seed=0)
     assert difference <= RETRAIN_TOLERANCE, (
-        f"retrained model differs from the committed one by {difference:.3g} in P(Oct4); regenerate "
+        f"retrained model differs from the committed one by {difference:.3g} in P(Oct4) (90th "
+        "percentile over the test peaks); regenerate "
         "the page's files with `python tools/write_predictor_model.py book/_extra/predictor/model`"
     )
 
