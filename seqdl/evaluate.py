@@ -93,6 +93,19 @@ def mean_sd(summary, model: str, metric: str, digits: int = 3) -> str:
     return f"{mean:.{digits}f} ± {sd:.{digits}f}"
 
 
+def interval_side(low: float, high: float, reference: float = 0.0) -> str:
+    """Where an interval lies against a reference: ``"above"``, ``"below"`` or ``"overlaps"``.
+
+    The one rule behind every "higher than / lower than / not distinguishable from" of the book: a
+    (paired) bootstrap interval of a difference says "above" only when it excludes zero.
+    """
+    low, high = check_number(low, "low"), check_number(high, "high")
+    if low > high:
+        raise fail("low", low, f"an interval's lower end, at most high={high!r}")
+    reference = check_number(reference, "reference")
+    return "above" if low > reference else "below" if high < reference else "overlaps"
+
+
 def _auroc(y: np.ndarray, score: np.ndarray) -> float:
     # Mann-Whitney: the rank sum of the positives, less its minimum, over the number of pairs.
     from scipy.stats import rankdata

@@ -102,3 +102,14 @@ def report_runtime(start: float, name: str = "runtime_min") -> None:
     minutes = (time.perf_counter() - start) / 60
     text = _glue(name, minutes, ".1f")
     print(f"This notebook ran in {text} min on {os.cpu_count()} CPU cores.")
+
+
+def word_list(items) -> str:
+    """Items joined for a sentence: ``"a"``, ``"a and b"``, ``"a, b and c"``.
+
+    For the glued sentences that name a varying set of models, motifs or families.
+    """
+    words = [check_str(item, f"items[{index}]") for index, item in enumerate(items)]
+    if not words:
+        raise ValueError("items=[]: expected at least one item to name")
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

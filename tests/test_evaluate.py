@@ -50,3 +50,20 @@ def test_mean_sd_never_prints_a_zero_sd_for_seeds_that_differ():
     assert evaluate.mean_sd(summary, "steady", "test AUROC") == "0.9961 ± 0.0003"
     assert evaluate.mean_sd(summary, "noisy", "test AUROC") == "0.940 ± 0.036"
     assert evaluate.mean_sd(summary, "same", "test AUROC") == "0.500 ± 0.000"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "side"),
+    [(0.01, 0.2, "above"), (-0.3, -0.02, "below"), (-0.1, 0.1, "overlaps"), (0.0, 0.2, "overlaps")],
+)
+def test_interval_side_says_above_only_when_the_interval_excludes_the_reference(low, high, side):
+    assert evaluate.interval_side(low, high) == side
+    assert evaluate.interval_side(low + 1, high + 1, reference=1.0) == side
+
+
+def test_word_list_joins_for_a_sentence():
+    from seqdl import report
+
+    assert report.word_list(["CTCF"]) == "CTCF"
+    assert report.word_list(("a", "b")) == "a and b"
+    assert report.word_list(["a", "b", "c"]) == "a, b and c"

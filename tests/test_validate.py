@@ -298,6 +298,14 @@ BAD_CALLS = [
         "train='ACGT': expected a list",
     ),
     ("glue name", lambda: report.glue(3, 1.0), "name=3: expected a str"),
+    ("word_list empty", lambda: report.word_list([]), "items=[]: expected at least one item"),
+    ("word_list not text", lambda: report.word_list(["a", 2]), "items[1]=2: expected a str"),
+    (
+        "interval_side reversed",
+        lambda: evaluate.interval_side(0.2, 0.1),
+        "low=0.2: expected an interval's lower end",
+    ),
+    ("interval_side not a number", lambda: evaluate.interval_side("0", 1.0), "low='0': expected"),
     (
         "glue_all formats",
         lambda: report.glue_all({"a": 1}, {"b": ".2f"}),
